@@ -1,0 +1,6 @@
+//! tianbao — 案例填报助手, the core library: case model and validation, 字数 counting, SQLite
+//! storage, media checks, document generation, bundles and merge. No GUI dependency.
+
+pub mod campaign;
+pub mod model;
+pub mod wordcount;
