@@ -145,6 +145,56 @@ pub struct Practice {
     pub text: String,
 }
 
+/// A file the case carries (photo, ID scan side, picture). The bytes live in the app's own
+/// content-addressed store under their SHA-256; the case keeps the reference and what the clerk
+/// needs to see without opening the file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct Attachment {
+    /// Lower-case hex SHA-256 of the original bytes (the blob's name in the store).
+    pub sha256: String,
+    /// The file name as the clerk picked it, e.g. "李明-形象照.jpg".
+    pub file_name: String,
+    pub bytes: u64,
+    /// The format sniffed from the content ("jpeg", "png", "pdf", …), not from the extension.
+    pub format: String,
+    pub width: u32,
+    pub height: u32,
+    /// Caption printed under a picture in the 推荐表 (pictures only).
+    pub caption: String,
+}
+
+/// The video: never copied into the app; its link, code, local path and check verdicts are kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct Video {
+    /// 百度网盘 share link.
+    pub link: String,
+    /// 提取码.
+    pub code: String,
+    /// Path of the local file last checked (may be gone: a USB stick).
+    pub local_path: String,
+    pub bytes: u64,
+    /// The last header check of the local file, as JSON (media::video report).
+    pub check: Option<serde_json::Value>,
+    /// The clerk confirms what cannot be detected: 无水印标识.
+    pub confirm_no_watermark: bool,
+    /// The clerk confirms: 无商业广告.
+    pub confirm_no_ads: bool,
+}
+
+/// The materials beside the form: 个人形象照片, 身份证扫描件 (both sides), pictures, the video.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct Media {
+    pub photo: Option<Attachment>,
+    pub id_front: Option<Attachment>,
+    pub id_back: Option<Attachment>,
+    /// Pictures for the Word form, in print order.
+    pub pictures: Vec<Attachment>,
+    pub video: Video,
+}
+
 /// The whole case: every field of 附件1.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -163,6 +213,8 @@ pub struct Case {
     pub lessons: String,
     /// 推荐单位意见 (推荐理由).
     pub opinion: String,
+    /// Photo, ID scan, pictures, video.
+    pub media: Media,
 }
 
 impl Default for Case {
@@ -179,6 +231,7 @@ impl Default for Case {
             results: String::new(),
             lessons: String::new(),
             opinion: String::new(),
+            media: Media::default(),
         }
     }
 }
@@ -236,6 +289,8 @@ impl Case {
             &mut self.results,
             &mut self.lessons,
             &mut self.opinion,
+            &mut self.media.video.link,
+            &mut self.media.video.code,
         ];
         for p in self.business.platforms.iter_mut() {
             v.push(p);
@@ -243,6 +298,9 @@ impl Case {
         for p in self.practices.iter_mut() {
             v.push(&mut p.highlight);
             v.push(&mut p.text);
+        }
+        for a in self.media.pictures.iter_mut() {
+            v.push(&mut a.caption);
         }
         v
     }
