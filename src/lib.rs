@@ -2,5 +2,6 @@
 //! storage, media checks, document generation, bundles and merge. No GUI dependency.
 
 pub mod campaign;
+pub mod media;
 pub mod model;
 pub mod wordcount;
