@@ -326,6 +326,7 @@ fn probe_bmff(src: &mut Src) -> io::Result<Probe> {
     let mut moov: Option<Vec<u8>> = None;
     let mut off = 0u64;
     let mut seen_ftyp = false;
+    let mut seen_mdat = false;
     let mut boxes = 0;
     while off + 8 <= src.len && boxes < MAX_TOP_BOXES {
         boxes += 1;
@@ -408,7 +409,20 @@ fn probe_bmff(src: &mut Src) -> io::Result<Probe> {
             ));
             break;
         }
+        if &typ == b"mdat" {
+            seen_mdat = true;
+        }
         off = end;
+    }
+    if p.problems.is_empty() && off < src.len && boxes < MAX_TOP_BOXES {
+        p.problems.push(format!(
+            "文件末尾不完整（最后 {} 字节不是完整的数据块），可能没有复制完整",
+            src.len - off
+        ));
+    }
+    if p.problems.is_empty() && !seen_mdat {
+        p.problems
+            .push("文件中没有视频数据（mdat），可能没有导出完成".into());
     }
     if !seen_ftyp && p.brand.is_none() {
         (p.container, p.label) = ("mov", "MOV（QuickTime）");
