@@ -638,7 +638,7 @@ fn a_rotated_video_is_portrait_and_fails() {
     assert_eq!(verdict(&r, "resolution").ok, Some(false));
     assert_eq!(verdict(&r, "aspect").ok, Some(false));
     assert!(verdict(&r, "aspect").message.contains("竖屏"));
-    assert!(verdict(&r, "aspect").message.contains("90°"));
+    assert!(verdict(&r, "aspect").message.contains("旋转"));
     assert_eq!(r.ok, Some(false));
     let p = dir.path().join("upside-down.mp4");
     write_mp4(
@@ -991,6 +991,22 @@ fn real_ffmpeg_videos_get_the_right_verdicts() {
     assert!(verdict(&r, "duration").message.contains("6分00秒"));
     assert_eq!(verdict(&r, "resolution").ok, Some(true));
     agrees_with_ffprobe(&long, &r);
+
+    // A landscape encode tagged to display rotated (how phones store portrait video).
+    let rotated = d.join("rotated.mp4");
+    let (g, r_) = (
+        good.to_string_lossy().into_owned(),
+        rotated.to_string_lossy().into_owned(),
+    );
+    ffmpeg(&["-i", &g, "-c", "copy", "-metadata:s:v:0", "rotate=90", &r_]);
+    if ffprobe_rotation(&rotated).unwrap_or(0) != 0 {
+        let r = check_video(&rotated, &c).unwrap();
+        assert_eq!((r.width, r.height), (Some(1080), Some(1920)), "{r:#?}");
+        assert_eq!(verdict(&r, "aspect").ok, Some(false));
+        assert_eq!(r.ok, Some(false));
+    } else {
+        eprintln!("note: this ffmpeg ignores rotate=90 on stream copy; rotation checked on synthetic files only");
+    }
 
     let mpg = ffmpeg_mpg(d, "4min.mpg", 240);
     let r = check_video(&mpg, &c).unwrap();

@@ -380,7 +380,7 @@ fn rename_in_error(e: MediaError, name: &str) -> MediaError {
 }
 
 /// What `tianbao check-photo FILE [--json]` prints (personal-photo rules of the built-in
-/// campaign).
+/// campaign), without a trailing newline: print it with `println!`.
 pub fn check_photo_cli(path: &Path, json: bool) -> Result<String, MediaError> {
     check_photo_cli_as(path, PhotoRole::Photo, json)
 }
@@ -429,9 +429,9 @@ pub fn human_report(r: &PhotoReport) -> String {
         .count();
     let warnings = r.issues.len() - errors;
     s.push_str(&match (errors, warnings) {
-        (0, 0) => "结论：符合要求\n".to_string(),
-        (0, w) => format!("结论：可以使用，但有 {w} 个警告\n"),
-        (e, _) => format!("结论：不能使用（{e} 个错误）\n"),
+        (0, 0) => "结论：符合要求".to_string(),
+        (0, w) => format!("结论：可以使用，但有 {w} 个警告"),
+        (e, _) => format!("结论：不能使用（{e} 个错误）"),
     });
     s
 }

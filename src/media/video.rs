@@ -1070,7 +1070,7 @@ fn verdicts(r: &VideoReport, p: &Probe, c: &Campaign) -> Vec<Verdict> {
                     Some(false),
                     format!(
                         "竖屏视频（画幅 {name}{}），通知要求横屏拍摄、画幅 {}。请横屏重新拍摄或按横屏重新剪辑导出",
-                        if p.rotation != 0 { format!("，视频带有 {}° 旋转信息", p.rotation) } else { String::new() },
+                        if p.rotation != 0 { "，视频带有旋转信息，播放时为竖屏" } else { "" },
                         v.aspect
                     ),
                 )
@@ -1094,7 +1094,8 @@ fn verdicts(r: &VideoReport, p: &Probe, c: &Campaign) -> Vec<Verdict> {
     out
 }
 
-/// What `tianbao check-video FILE [--json]` prints (rules of the built-in campaign).
+/// What `tianbao check-video FILE [--json]` prints (rules of the built-in campaign), without a
+/// trailing newline: print it with `println!`.
 pub fn check_video_cli(path: &Path, json: bool) -> Result<String, MediaError> {
     let report = check_video(path, &Campaign::current())?;
     if json {
@@ -1144,7 +1145,7 @@ pub fn human_report(r: &VideoReport) -> String {
         None => "结论：部分项目无法自动判断（见 ? 项）".to_string(),
     });
     s.push_str(&format!(
-        "（只读取了文件头 {}，共 {} 字节）\n",
+        "（只读取了文件头信息 {}，共 {} 字节）",
         human_size(r.bytes_read),
         r.bytes_read
     ));

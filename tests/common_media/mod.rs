@@ -568,6 +568,31 @@ pub fn ffprobe(path: &Path) -> (f64, u32, u32) {
     )
 }
 
+/// ffprobe's display rotation of the first video stream, if any.
+pub fn ffprobe_rotation(path: &Path) -> Option<i32> {
+    let out = Command::new("ffprobe")
+        .args([
+            "-v",
+            "error",
+            "-select_streams",
+            "v:0",
+            "-show_streams",
+            "-of",
+            "default=noprint_wrappers=1",
+        ])
+        .arg(path)
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    text.lines()
+        .find_map(|l| {
+            l.strip_prefix("rotation=")
+                .or_else(|| l.strip_prefix("TAG:rotate="))
+        })
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .map(|v| v as i32)
+}
+
 /// Truncates `path` to `len` bytes (a copy that stopped half-way).
 pub fn truncate(path: &Path, len: u64) {
     OpenOptions::new()
