@@ -156,6 +156,24 @@ fn exif_orientation_6_is_read_and_applied() {
 
     let thumb = image::load_from_memory(&thumbnail(&p, 20).unwrap()).unwrap();
     assert_eq!((thumb.width(), thumb.height()), (10, 20));
+
+    // The fast path (downscale, then rotate) gives the same picture.
+    let fitted = media::load_fitted(&p, 20, 20, &DecodeLimits::default()).unwrap();
+    assert_eq!(fitted.dimensions(), (10, 20));
+    assert!(fitted.get_pixel(5, 2)[0] > 180 && fitted.get_pixel(5, 17)[2] > 180);
+    // Orientation 8 turns the other way: red ends up at the bottom.
+    let p8 = write(
+        dir.path(),
+        "rotated8.jpg",
+        &with_exif_orientation(&jpeg_bytes(&img, 95), 8),
+    );
+    let fitted = media::load_fitted(&p8, 40, 80, &DecodeLimits::default()).unwrap();
+    assert_eq!(fitted.dimensions(), (40, 80));
+    assert!(fitted.get_pixel(20, 70)[0] > 180 && fitted.get_pixel(20, 10)[2] > 180);
+    let full = load_oriented(&p8, &DecodeLimits::default())
+        .unwrap()
+        .to_rgb8();
+    assert!(full.get_pixel(20, 70)[0] > 180 && full.get_pixel(20, 10)[2] > 180);
 }
 
 #[test]

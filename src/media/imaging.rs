@@ -9,6 +9,7 @@
 use super::sniff::{self, Format};
 use super::{read_error, shown, MediaError};
 use fast_image_resize as fir;
+use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageReader, RgbImage};
 use std::io::Cursor;
 use std::path::Path;
@@ -79,17 +80,26 @@ pub fn decode_oriented(
     name: &str,
     limits: &DecodeLimits,
 ) -> Result<DynamicImage, MediaError> {
-    let format = sniff::sniff(&bytes[..bytes.len().min(sniff::SNIFF_LEN)]);
+    let (mut img, orientation) = decode_unoriented(bytes, name, limits)?;
+    img.apply_orientation(orientation);
+    Ok(img)
+}
+
+/// Decodes without applying the orientation; returns it beside the pixels.
+fn decode_unoriented(
+    bytes: &[u8],
+    name: &str,
+    limits: &DecodeLimits,
+) -> Result<(DynamicImage, Orientation), MediaError> {
+    let head = &bytes[..bytes.len().min(sniff::SNIFF_LEN)];
+    let format = sniff::sniff(head);
     let image_format = match format {
         Format::Jpeg => image::ImageFormat::Jpeg,
         Format::Png => image::ImageFormat::Png,
         Format::Unknown => {
             return Err(MediaError::NotAnImage {
                 path: name.to_string(),
-                detail: format!(
-                    "内容看起来是{}",
-                    sniff::describe_unknown(&bytes[..bytes.len().min(sniff::SNIFF_LEN)])
-                ),
+                detail: format!("内容看起来是{}", sniff::describe_unknown(head)),
             })
         }
         other => {
@@ -120,12 +130,51 @@ pub fn decode_oriented(
     let mut reader = ImageReader::with_format(Cursor::new(bytes), image_format);
     reader.limits(limits.image_limits());
     let mut decoder = reader.into_decoder().map_err(corrupt)?;
-    let orientation = decoder
-        .orientation()
-        .unwrap_or(image::metadata::Orientation::NoTransforms);
-    let mut img = DynamicImage::from_decoder(decoder).map_err(corrupt)?;
-    img.apply_orientation(orientation);
-    Ok(img)
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    let img = DynamicImage::from_decoder(decoder).map_err(corrupt)?;
+    Ok((img, orientation))
+}
+
+/// Reads `path` and returns it fitted into `max_w`×`max_h` as displayed (EXIF orientation
+/// applied), 8-bit RGB on white. Faster than `fit_rgb(&load_oriented(..))`: it downscales
+/// first and rotates the small result (rotating a 12 MP picture costs more than decoding it).
+pub fn load_fitted(
+    path: &Path,
+    max_w: u32,
+    max_h: u32,
+    limits: &DecodeLimits,
+) -> Result<RgbImage, MediaError> {
+    let bytes = std::fs::read(path).map_err(|e| read_error(path, e))?;
+    let (img, orientation) = decode_unoriented(&bytes, &shown(path), limits)?;
+    let swaps = matches!(
+        orientation,
+        Orientation::Rotate90
+            | Orientation::Rotate270
+            | Orientation::Rotate90FlipH
+            | Orientation::Rotate270FlipH
+    );
+    let (bw, bh) = if swaps {
+        (max_h, max_w)
+    } else {
+        (max_w, max_h)
+    };
+    let mut small = DynamicImage::ImageRgb8(fit_rgb(&img, bw, bh)?);
+    small.apply_orientation(orientation);
+    Ok(small.into_rgb8())
+}
+
+/// `path` as a JPEG fitted into `max_w`×`max_h` as displayed: the picture for the .docx, or a
+/// thumbnail. Decodes once.
+pub fn picture_jpeg(
+    path: &Path,
+    max_w: u32,
+    max_h: u32,
+    quality: u8,
+) -> Result<Vec<u8>, MediaError> {
+    encode_jpeg(
+        &load_fitted(path, max_w, max_h, &DecodeLimits::default())?,
+        quality,
+    )
 }
 
 pub(crate) fn header_error(name: &str, e: sniff::HeaderError) -> MediaError {
@@ -229,8 +278,7 @@ pub fn encode_jpeg(rgb: &RgbImage, quality: u8) -> Result<Vec<u8>, MediaError> {
 
 /// A JPEG thumbnail of `path` whose longest side is at most `max_side`, orientation applied.
 pub fn thumbnail(path: &Path, max_side: u32) -> Result<Vec<u8>, MediaError> {
-    let img = load_oriented(path, &DecodeLimits::default())?;
-    fit_jpeg(&img, max_side, max_side, THUMBNAIL_QUALITY)
+    picture_jpeg(path, max_side, max_side, THUMBNAIL_QUALITY)
 }
 
 /// JPEG quality of editor thumbnails.

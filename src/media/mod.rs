@@ -25,7 +25,10 @@ use std::io;
 use std::path::Path;
 
 pub use blobs::BlobStore;
-pub use imaging::{decode_oriented, fit_jpeg, fit_rgb, load_oriented, thumbnail, DecodeLimits};
+pub use imaging::{
+    decode_oriented, fit_jpeg, fit_rgb, load_fitted, load_oriented, picture_jpeg, thumbnail,
+    DecodeLimits,
+};
 pub use photo::{
     attach, check_photo, check_photo_cli, check_photo_cli_as, Attached, PhotoReport, PhotoRole,
 };

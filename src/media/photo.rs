@@ -328,17 +328,8 @@ pub fn attach(
     let mut report = check_photo_named(&blob, src, role, campaign)?;
     let mut thumbnail = None;
     if report.decodable() {
-        let decoded = imaging::load_oriented(&blob, &DecodeLimits::default())
-            .map_err(|e| rename_in_error(e, &shown(src)));
-        match decoded {
-            Ok(img) => {
-                thumbnail = Some(imaging::fit_jpeg(
-                    &img,
-                    thumb_side,
-                    thumb_side,
-                    imaging::THUMBNAIL_QUALITY,
-                )?)
-            }
+        match imaging::thumbnail(&blob, thumb_side).map_err(|e| rename_in_error(e, &shown(src))) {
+            Ok(jpeg) => thumbnail = Some(jpeg),
             Err(MediaError::Read { path, reason }) => {
                 return Err(MediaError::Read { path, reason })
             }
