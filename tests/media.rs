@@ -1039,3 +1039,84 @@ fn real_ffmpeg_videos_get_the_right_verdicts() {
     assert_eq!(verdict(&r, "integrity").ok, Some(false));
     assert_eq!(r.ok, Some(false));
 }
+
+// ------------------------------------------------------------------ a case's materials, no files
+
+#[test]
+fn media_issues_tell_what_a_case_still_lacks() {
+    use tianbao::model::{Attachment, Media};
+    let c = campaign();
+    let mut m = Media::default();
+    let all = media::media_issues(&m, &c);
+    let pairs: Vec<(&str, &str)> = all
+        .iter()
+        .map(|(f, i)| (f.as_str(), i.code.as_str()))
+        .collect();
+    assert_eq!(
+        pairs,
+        [
+            ("media.photo", "missing"),
+            ("media.id_front", "missing"),
+            ("media.id_back", "missing"),
+            ("media.video.link", "netdisk_link_missing"),
+            ("media.video.code", "netdisk_code_missing"),
+            (
+                "media.video.confirm_no_watermark",
+                "video_watermark_unconfirmed"
+            ),
+            ("media.video.confirm_no_ads", "video_ads_unconfirmed"),
+        ]
+    );
+    assert!(all[0].1.message.contains("不低于2M"));
+    assert_eq!(all[0].1.severity, Severity::Error);
+
+    let att = |name: &str, format: &str, bytes: u64, w: u32, h: u32| Attachment {
+        sha256: "0".repeat(64),
+        file_name: name.into(),
+        bytes,
+        format: format.into(),
+        width: w,
+        height: h,
+        caption: String::new(),
+    };
+    m.photo = Some(att("李明.png", "jpeg", 1_520_435, 3000, 2000));
+    m.id_front = Some(att("front.jpg", "jpeg", 300_000, 1000, 630));
+    m.id_back = Some(att("back.pdf", "pdf", 80_000, 0, 0));
+    m.pictures = vec![
+        att("直播间.jpg", "jpeg", 900_000, 1600, 900),
+        att("IMG_2.HEIC", "heic", 2_000_000, 4032, 3024),
+    ];
+    m.video.link = "https://pan.baidu.com/s/1AbCdEfGhIjKlMnOpQrStUv".into();
+    m.video.code = "x7k2".into();
+    m.video.confirm_no_watermark = true;
+    m.video.confirm_no_ads = true;
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("720p.mov");
+    write_mp4(
+        &p,
+        &Mp4Spec {
+            brand: *b"qt  ",
+            width: 1280,
+            height: 720,
+            ..Mp4Spec::default()
+        },
+    );
+    m.video.check = Some(serde_json::to_value(check_video(&p, &c).unwrap()).unwrap());
+    let all = media::media_issues(&m, &c);
+    let pairs: Vec<(&str, &str)> = all
+        .iter()
+        .map(|(f, i)| (f.as_str(), i.code.as_str()))
+        .collect();
+    assert_eq!(
+        pairs,
+        [
+            ("media.photo", "extension_mismatch"),
+            ("media.photo", "small_file"),
+            ("media.pictures.1", "format"),
+            ("media.video.check", "video_resolution"),
+        ]
+    );
+    assert!(all[1].1.message.contains("1.4 MB"));
+    assert_eq!(all[2].1.severity, Severity::Error);
+    assert!(all[3].1.message.contains("1280×720"));
+}

@@ -30,7 +30,8 @@ pub use imaging::{
     DecodeLimits,
 };
 pub use photo::{
-    attach, check_photo, check_photo_cli, check_photo_cli_as, Attached, PhotoReport, PhotoRole,
+    attach, attachment_issues, check_photo, check_photo_cli, check_photo_cli_as, media_issues,
+    Attached, PhotoReport, PhotoRole,
 };
 pub use sniff::Format;
 pub use video::{

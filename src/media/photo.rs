@@ -9,7 +9,7 @@ use super::{
     file_name, human_size, read_error, rule_size, shown, MediaError, MediaIssue, Severity,
 };
 use crate::campaign::Campaign;
-use crate::model::Attachment;
+use crate::model::{Attachment, Media};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -167,61 +167,12 @@ pub(crate) fn check_photo_named(
         return Ok(r);
     }
 
-    // An extension that lies about the content.
-    if !format.extensions().contains(&extension.as_str()) {
-        let shown_ext = if extension.is_empty() {
-            "（无扩展名）".to_string()
-        } else {
-            format!(".{extension}")
-        };
-        r.push(MediaIssue::warning(
-            "extension_mismatch",
-            format!(
-                "“{name}”的扩展名是 {shown_ext}，但内容实际是 {} 格式。建议把扩展名改为 .{}，以免对方打不开。",
-                format.label(),
-                format.extensions()[0]
-            ),
-        ));
-    }
-
-    // Format rules per role.
-    let allowed = &campaign.photo.formats;
-    let is_allowed = allowed.iter().any(|f| f == format.as_str());
-    let allowed_text = allowed
-        .iter()
-        .map(|f| f.to_uppercase())
-        .collect::<Vec<_>>()
-        .join("、");
-    match (role, format) {
-        (PhotoRole::IdScan, Format::Pdf) => {}
-        (PhotoRole::Photo | PhotoRole::Picture, Format::Pdf) => r.push(MediaIssue::error(
-            "format",
-            format!(
-                "“{name}”是 PDF 文档，不是照片。{}需要 {allowed_text} 图片。{}",
-                role.label(),
-                Format::Pdf.conversion_advice()
-            ),
-        )),
-        (PhotoRole::Picture, f) if !f.decodable() => r.push(MediaIssue::error(
-            "format",
-            format!(
-                "“{name}”是 {} 格式，无法放入 Word 推荐表。{}",
-                f.label(),
-                f.conversion_advice()
-            ),
-        )),
-        (_, f) if !(is_allowed || role == PhotoRole::Picture && f.decodable()) => {
-            r.push(MediaIssue::warning(
-                "format",
-                format!(
-                    "“{name}”是 {} 格式，{}应为 {allowed_text} 格式，审核方电脑可能打不开。{}",
-                    f.label(),
-                    role.label(),
-                    f.conversion_advice()
-                ),
-            ))
-        }
-        _ => {}
+    // An extension that lies about the content; a format the role does not take.
+    for issue in extension_issue(&name, &extension, format)
+        .into_iter()
+        .chain(format_issue(&name, role, format, campaign))
+    {
+        r.push(issue);
     }
 
     // The header: size, orientation, completeness — or why it is broken.
@@ -259,10 +210,94 @@ pub(crate) fn check_photo_named(
         Err(HeaderError::Io(e)) => return Err(read_error(named, e)),
     }
 
+    for issue in size_issues(role, bytes, (r.display_width, r.display_height), campaign) {
+        r.push(issue);
+    }
+    Ok(r)
+}
+
+/// The extension does not match the content.
+fn extension_issue(name: &str, extension: &str, format: Format) -> Option<MediaIssue> {
+    if format == Format::Unknown || format.extensions().contains(&extension) {
+        return None;
+    }
+    let shown_ext = if extension.is_empty() {
+        "（无扩展名）".to_string()
+    } else {
+        format!(".{extension}")
+    };
+    Some(MediaIssue::warning(
+        "extension_mismatch",
+        format!(
+            "“{name}”的扩展名是 {shown_ext}，但内容实际是 {} 格式。建议把扩展名改为 .{}，以免对方打不开。",
+            format.label(),
+            format.extensions()[0]
+        ),
+    ))
+}
+
+/// The format is not one the role takes (`campaign.photo.formats`; PDF for ID scans; anything
+/// decodable here for pictures).
+fn format_issue(
+    name: &str,
+    role: PhotoRole,
+    format: Format,
+    campaign: &Campaign,
+) -> Option<MediaIssue> {
+    let allowed = &campaign.photo.formats;
+    let is_allowed = allowed.iter().any(|f| f == format.as_str());
+    let allowed_text = allowed
+        .iter()
+        .map(|f| f.to_uppercase())
+        .collect::<Vec<_>>()
+        .join("、");
+    match (role, format) {
+        (_, Format::Unknown) | (PhotoRole::IdScan, Format::Pdf) => None,
+        (PhotoRole::Photo | PhotoRole::Picture, Format::Pdf) => Some(MediaIssue::error(
+            "format",
+            format!(
+                "“{name}”是 PDF 文档，不是照片。{}需要 {allowed_text} 图片。{}",
+                role.label(),
+                Format::Pdf.conversion_advice()
+            ),
+        )),
+        (PhotoRole::Picture, f) if !f.decodable() => Some(MediaIssue::error(
+            "format",
+            format!(
+                "“{name}”是 {} 格式，无法放入 Word 推荐表。{}",
+                f.label(),
+                f.conversion_advice()
+            ),
+        )),
+        (_, f) if !(is_allowed || role == PhotoRole::Picture && f.decodable()) => {
+            Some(MediaIssue::warning(
+                "format",
+                format!(
+                    "“{name}”是 {} 格式，{}应为 {allowed_text} 格式，审核方电脑可能打不开。{}",
+                    f.label(),
+                    role.label(),
+                    f.conversion_advice()
+                ),
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// The notice's size rules: the photo's bytes and pixels, the ID scan's short side. `display`
+/// is (0, 0) when unknown.
+fn size_issues(
+    role: PhotoRole,
+    bytes: u64,
+    display: (u32, u32),
+    campaign: &Campaign,
+) -> Vec<MediaIssue> {
+    let (w, h) = display;
+    let mut out = Vec::new();
     match role {
         PhotoRole::Photo => {
             if bytes < campaign.photo.min_bytes {
-                r.push(MediaIssue::warning(
+                out.push(MediaIssue::warning(
                     "small_file",
                     format!(
                         "照片大小为 {}，通知要求大小不低于{}。请使用相机或手机拍摄的原图（不要用微信、QQ 传过的压缩图或截图）。",
@@ -271,14 +306,12 @@ pub(crate) fn check_photo_named(
                     ),
                 ));
             }
-            let pixels = r.width as u64 * r.height as u64;
-            if r.width > 0 && pixels < campaign.photo.min_pixels {
-                r.push(MediaIssue::warning(
+            let pixels = w as u64 * h as u64;
+            if w > 0 && pixels < campaign.photo.min_pixels {
+                out.push(MediaIssue::warning(
                     "low_resolution",
                     format!(
-                        "照片只有 {}×{}（约 {} 万像素），清晰度偏低，建议使用不低于约 {} 万像素的原图。",
-                        r.display_width,
-                        r.display_height,
+                        "照片只有 {w}×{h}（约 {} 万像素），清晰度偏低，建议使用不低于约 {} 万像素的原图。",
                         pixels / 10_000,
                         campaign.photo.min_pixels / 10_000
                     ),
@@ -286,21 +319,130 @@ pub(crate) fn check_photo_named(
             }
         }
         PhotoRole::IdScan => {
-            let short = r.width.min(r.height);
+            let short = w.min(h);
             let min = campaign.id_scan.min_short_side_px;
-            if r.width > 0 && short < min {
-                r.push(MediaIssue::warning(
+            if w > 0 && short < min {
+                out.push(MediaIssue::warning(
                     "id_too_small",
                     format!(
-                        "身份证扫描件只有 {}×{}（短边 {short} 像素，要求不低于 {min} 像素），可能看不清。请用扫描仪以 300 dpi 重新扫描，或用手机正对证件拍摄原图。",
-                        r.display_width, r.display_height
+                        "身份证扫描件只有 {w}×{h}（短边 {short} 像素，要求不低于 {min} 像素），可能看不清。请用扫描仪以 300 dpi 重新扫描，或用手机正对证件拍摄原图。"
                     ),
                 ));
             }
         }
         PhotoRole::Picture => {}
     }
-    Ok(r)
+    out
+}
+
+/// The rules that can be checked from what a case keeps, without the file: extension, format,
+/// size, pixels (for the case's validation; broken files are caught when attached).
+pub fn attachment_issues(a: &Attachment, role: PhotoRole, campaign: &Campaign) -> Vec<MediaIssue> {
+    let format = Format::parse(&a.format);
+    let extension = Path::new(&a.file_name)
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let mut out: Vec<MediaIssue> = extension_issue(&a.file_name, &extension, format)
+        .into_iter()
+        .chain(format_issue(&a.file_name, role, format, campaign))
+        .collect();
+    if format == Format::Unknown {
+        out.push(MediaIssue::error(
+            "not_image",
+            format!("“{}”不是图片文件，请重新选择。", a.file_name),
+        ));
+    }
+    out.extend(size_issues(role, a.bytes, (a.width, a.height), campaign));
+    out
+}
+
+/// Everything about a case's materials that can be told from the case alone, as
+/// (field, issue): the photo and both ID sides present and meeting the rules, the pictures,
+/// the 网盘 link and 提取码, the last video check, the clerk's 水印/广告 confirmations.
+/// Field names: `media.photo`, `media.id_front`, `media.id_back`, `media.pictures.N`,
+/// `media.video.link`, `media.video.code`, `media.video.check`,
+/// `media.video.confirm_no_watermark`, `media.video.confirm_no_ads`.
+pub fn media_issues(media: &Media, campaign: &Campaign) -> Vec<(String, MediaIssue)> {
+    let mut out = Vec::new();
+    let mut one = |field: &str, a: &Option<Attachment>, role: PhotoRole, missing: &str| match a {
+        None => out.push((field.to_string(), MediaIssue::error("missing", missing))),
+        Some(a) => out.extend(
+            attachment_issues(a, role, campaign)
+                .into_iter()
+                .map(|i| (field.to_string(), i)),
+        ),
+    };
+    let photo_missing = format!(
+        "未添加个人形象照片（通知要求提供，大小不低于{}）",
+        rule_size(campaign.photo.min_bytes)
+    );
+    one(
+        "media.photo",
+        &media.photo,
+        PhotoRole::Photo,
+        &photo_missing,
+    );
+    one(
+        "media.id_front",
+        &media.id_front,
+        PhotoRole::IdScan,
+        "未添加身份证扫描件（人像面）",
+    );
+    one(
+        "media.id_back",
+        &media.id_back,
+        PhotoRole::IdScan,
+        "未添加身份证扫描件（国徽面）",
+    );
+    for (i, p) in media.pictures.iter().enumerate() {
+        let field = format!("media.pictures.{i}");
+        out.extend(
+            attachment_issues(p, PhotoRole::Picture, campaign)
+                .into_iter()
+                .map(|x| (field.clone(), x)),
+        );
+    }
+    let v = &media.video;
+    for issue in super::video::check_netdisk(&v.link, &v.code) {
+        let field = if issue.code.starts_with("netdisk_code") {
+            "media.video.code"
+        } else {
+            "media.video.link"
+        };
+        out.push((field.to_string(), issue));
+    }
+    if let Some(report) = v
+        .check
+        .as_ref()
+        .and_then(|j| serde_json::from_value::<super::VideoReport>(j.clone()).ok())
+    {
+        for verdict in report.verdicts.iter().filter(|x| x.ok == Some(false)) {
+            out.push((
+                "media.video.check".to_string(),
+                MediaIssue::warning(
+                    &format!("video_{}", verdict.rule),
+                    format!("视频文件：{}", verdict.message),
+                ),
+            ));
+        }
+    }
+    if campaign.video.no_watermark && !v.confirm_no_watermark {
+        out.push((
+            "media.video.confirm_no_watermark".into(),
+            MediaIssue::warning(
+                "video_watermark_unconfirmed",
+                "请确认视频中没有添加任何水印标识",
+            ),
+        ));
+    }
+    if campaign.video.no_ads && !v.confirm_no_ads {
+        out.push((
+            "media.video.confirm_no_ads".into(),
+            MediaIssue::warning("video_ads_unconfirmed", "请确认视频中没有插入任何商业广告"),
+        ));
+    }
+    out
 }
 
 /// The result of [`attach`].

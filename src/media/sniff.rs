@@ -47,6 +47,25 @@ impl Format {
         }
     }
 
+    /// The inverse of [`Format::as_str`] (`Unknown` for anything else).
+    pub fn parse(s: &str) -> Format {
+        [
+            Format::Jpeg,
+            Format::Png,
+            Format::Gif,
+            Format::Webp,
+            Format::Heic,
+            Format::Heif,
+            Format::Avif,
+            Format::Tiff,
+            Format::Bmp,
+            Format::Pdf,
+        ]
+        .into_iter()
+        .find(|f| f.as_str() == s)
+        .unwrap_or(Format::Unknown)
+    }
+
     /// The name for the clerk.
     pub fn label(self) -> &'static str {
         match self {
