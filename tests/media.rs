@@ -252,6 +252,19 @@ fn decompression_bombs_are_refused_fast_from_the_header() {
     }
     let r = check_photo(&png, PhotoRole::Photo, &c).unwrap();
     assert_eq!((r.width, r.height), (100_000, 100_000));
+    // A 3 GB "JPEG" (sparse) is refused before it is read into memory.
+    let huge = dir.path().join("huge.jpg");
+    fs::write(&huge, jpeg_bomb(100, 100)).unwrap();
+    fs::OpenOptions::new()
+        .write(true)
+        .open(&huge)
+        .unwrap()
+        .set_len(3 << 30)
+        .unwrap();
+    let t = Instant::now();
+    let e = load_oriented(&huge, &DecodeLimits::default()).unwrap_err();
+    assert!(e.to_string().contains("超过图片可处理的上限"), "{e}");
+    assert!(t.elapsed() < Duration::from_secs(1));
     // A tighter limit refuses an ordinary image too.
     let small = write(dir.path(), "ok.png", &png_bytes(&gradient_image(300, 200)));
     let tight = DecodeLimits {

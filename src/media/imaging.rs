@@ -24,15 +24,19 @@ pub struct DecodeLimits {
     pub max_pixels: u64,
     /// Bytes the decoder may allocate (`image::Limits::max_alloc`).
     pub max_alloc: u64,
+    /// The largest file read into memory to be decoded.
+    pub max_file_bytes: u64,
 }
 
 impl Default for DecodeLimits {
-    /// 200 megapixels (the largest phone sensors), 65 535 px a side (the JPEG maximum), 1 GiB.
+    /// 200 megapixels (the largest phone sensors), 65 535 px a side (the JPEG maximum), 1 GiB
+    /// of decoder memory, 256 MiB of file.
     fn default() -> Self {
         DecodeLimits {
             max_side: 65_535,
             max_pixels: 200_000_000,
             max_alloc: 1 << 30,
+            max_file_bytes: 256 << 20,
         }
     }
 }
@@ -69,8 +73,26 @@ impl DecodeLimits {
 
 /// Reads and decodes `path` (JPEG or PNG), EXIF orientation applied.
 pub fn load_oriented(path: &Path, limits: &DecodeLimits) -> Result<DynamicImage, MediaError> {
-    let bytes = std::fs::read(path).map_err(|e| read_error(path, e))?;
+    let bytes = read_bounded(path, limits)?;
     decode_oriented(&bytes, &shown(path), limits)
+}
+
+/// The file's bytes, refusing a file larger than `limits.max_file_bytes` before reading it.
+fn read_bounded(path: &Path, limits: &DecodeLimits) -> Result<Vec<u8>, MediaError> {
+    let len = std::fs::metadata(path)
+        .map_err(|e| read_error(path, e))?
+        .len();
+    if len > limits.max_file_bytes {
+        return Err(MediaError::Corrupt {
+            path: shown(path),
+            detail: format!(
+                "文件有 {}，超过图片可处理的上限 {}，不像是一张照片",
+                super::human_size(len),
+                super::human_size(limits.max_file_bytes)
+            ),
+        });
+    }
+    std::fs::read(path).map_err(|e| read_error(path, e))
 }
 
 /// Decodes an image already in memory (`name` is for messages), EXIF orientation applied.
@@ -144,7 +166,7 @@ pub fn load_fitted(
     max_h: u32,
     limits: &DecodeLimits,
 ) -> Result<RgbImage, MediaError> {
-    let bytes = std::fs::read(path).map_err(|e| read_error(path, e))?;
+    let bytes = read_bounded(path, limits)?;
     let (img, orientation) = decode_unoriented(&bytes, &shown(path), limits)?;
     let swaps = matches!(
         orientation,
