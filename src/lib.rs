@@ -3,6 +3,7 @@
 
 pub mod campaign;
 pub mod dicts;
+pub mod docx;
 pub mod model;
 pub mod sections;
 pub mod store;
