@@ -196,6 +196,12 @@ fn manifest_entry(
         let ps: Vec<String> = paragraphs(case, key)
             .iter()
             .map(|p| format!("{}{}", p.lead, p.text))
+            // As printed: characters XML cannot carry are dropped.
+            .map(|t| {
+                t.chars()
+                    .filter(|c| !c.is_control() || *c == '\t')
+                    .collect()
+            })
             .collect();
         json!({"heading": rule.heading, "limit_label": rule.limit_label, "paragraphs": ps,
                "words": section_counts(case, key).words})
