@@ -2,6 +2,7 @@
 //! storage, media checks, document generation, bundles and merge. No GUI dependency.
 
 pub mod campaign;
+pub mod cli;
 pub mod dicts;
 pub mod docx;
 pub mod model;

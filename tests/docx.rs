@@ -83,7 +83,7 @@ impl El {
 fn parse(xml: &str) -> El {
     let mut r = Reader::from_str(xml);
     let mut stack = vec![El::default()];
-    let el = |s: &quick_xml::events::BytesStart, d: quick_xml::encoding::Decoder| El {
+    let el = |s: &quick_xml::events::BytesStart| El {
         name: String::from_utf8_lossy(s.name().as_ref()).into_owned(),
         attrs: s
             .attributes()
@@ -91,7 +91,9 @@ fn parse(xml: &str) -> El {
                 let a = a.unwrap();
                 (
                     String::from_utf8_lossy(a.key.as_ref()).into_owned(),
-                    a.decode_and_unescape_value(d).unwrap().into_owned(),
+                    quick_xml::escape::unescape(&String::from_utf8_lossy(&a.value))
+                        .unwrap()
+                        .into_owned(),
                 )
             })
             .collect(),
@@ -99,8 +101,8 @@ fn parse(xml: &str) -> El {
     };
     loop {
         match r.read_event().unwrap() {
-            Event::Start(s) => stack.push(el(&s, r.decoder())),
-            Event::Empty(s) => stack.last_mut().unwrap().children.push(el(&s, r.decoder())),
+            Event::Start(s) => stack.push(el(&s)),
+            Event::Empty(s) => stack.last_mut().unwrap().children.push(el(&s)),
             Event::End(_) => {
                 let e = stack.pop().unwrap();
                 stack.last_mut().unwrap().children.push(e);
