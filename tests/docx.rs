@@ -780,3 +780,41 @@ fn atomic_write_on_a_full_disk_leaves_the_old_file() {
     let _ = std::process::Command::new("umount").arg(&mnt).status();
     result
 }
+
+/// The worst case for size: three print-size pictures of pure noise (JPEG cannot compress
+/// them), as the media pipeline would hand over for three 12 MP photos.
+#[test]
+fn three_print_size_pictures_stay_well_under_3_mb() {
+    let (w, h) = tianbao::docx::picture_box_px();
+    let mut state = 0x1234_5678u32;
+    let pics: Vec<PrintPicture> = (0..3)
+        .map(|i| {
+            let img = image::RgbImage::from_fn(w, h, |_, _| {
+                state ^= state << 13;
+                state ^= state >> 17;
+                state ^= state << 5;
+                let b = state.to_le_bytes();
+                image::Rgb([b[0], b[1], b[2]])
+            });
+            let mut jpeg = Vec::new();
+            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 85)
+                .encode_image(&img)
+                .unwrap();
+            PrintPicture {
+                jpeg,
+                width_px: w,
+                height_px: h,
+                caption: format!("噪声 {i}"),
+            }
+        })
+        .collect();
+    let bytes = build_docx(&sample_ready(), &Campaign::current(), &pics).unwrap();
+    let jpegs: usize = pics.iter().map(|p| p.jpeg.len()).sum();
+    assert!(bytes.len() < 3_000_000, "{} bytes", bytes.len());
+    // The package adds little beyond the pictures themselves.
+    assert!(bytes.len() < jpegs + 60_000, "{} vs {jpegs}", bytes.len());
+    eprintln!(
+        "worst case: 3 noise pictures {w}×{h}: docx {} bytes",
+        bytes.len()
+    );
+}
