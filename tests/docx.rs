@@ -470,6 +470,12 @@ fn pictures_are_embedded_as_the_given_jpeg_bytes() {
     );
     // Printed size: a 4:3 landscape picture is 8.5 cm high; nothing exceeds the column.
     let doc = parse(&part(&entries, "word/document.xml"));
+    let ids: std::collections::BTreeSet<&str> = doc
+        .find_all("wp:docPr")
+        .iter()
+        .map(|d| d.attr("id").unwrap())
+        .collect();
+    assert_eq!(ids.len(), 2, "drawing ids must be unique: {ids:?}");
     let extents = doc.find_all("wp:extent");
     assert_eq!(extents.len(), 2);
     let cy: u64 = extents[0].attr("cy").unwrap().parse().unwrap();

@@ -6,6 +6,7 @@
 //! 2. removes what the schema does not allow where docx-rs puts it (`w:type` on `w:gridCol`,
 //!    `w:rPr` inside the `w:pPr` of styles and numbering levels) and puts child elements in the order the WordprocessingML schema requires (`pPr`/`rPr` first,
 //!    `tblPr` before `tblGrid`, `tcPr` first, `sectPr` last, property children in sequence…);
+//!    and gives every drawing a unique id (docx-rs numbers them all 1, which Word repairs);
 //! 3. writes the document properties (title, subject, author = 推荐单位, keywords, dates) and
 //!    the application name;
 //! 4. declares the fonts used, with the names Word substitutes when one is missing;
@@ -95,6 +96,7 @@ pub(crate) fn fixup(mut parts: Vec<Part>, props: &Properties) -> Result<Vec<u8>,
     drop_unreachable(&mut parts)?;
     add_theme(&mut parts)?;
     rename_media(&mut parts)?;
+    let mut drawings = 0;
     for part in parts.iter_mut() {
         let name = part.name.as_str();
         let replaced = match name {
@@ -113,6 +115,7 @@ pub(crate) fn fixup(mut parts: Vec<Part>, props: &Properties) -> Result<Vec<u8>,
                 declare_languages(&mut doc.root);
             }
             repair(&mut doc.root);
+            number_drawings(&mut doc.root, &mut drawings);
             reorder(&mut doc.root);
             part.data = doc.to_bytes();
         }
@@ -692,6 +695,24 @@ pub(crate) fn repair(el: &mut Element) {
     for c in el.elements_mut() {
         repair(c);
     }
+}
+
+/// Gives every drawing object a unique id and a name ("图片 1", …): docx-rs writes
+/// `wp:docPr id="1"` for all of them, and Word treats duplicate ids as damage. `next` counts
+/// across the parts of the package.
+pub(crate) fn number_drawings(root: &mut Element, next: &mut u32) {
+    root.walk_mut(&mut |el| {
+        if el.name == "wp:inline" || el.name == "wp:anchor" {
+            *next += 1;
+            let n = *next;
+            el.walk_mut(&mut |e| {
+                if e.name == "wp:docPr" || e.name == "pic:cNvPr" {
+                    e.set_attr_raw("id", &n.to_string());
+                    e.set_attr_raw("name", &format!("图片 {n}"));
+                }
+            });
+        }
+    });
 }
 
 /// Puts the children of every element of the tree in schema order (stable: children of equal
@@ -1315,5 +1336,34 @@ mod tests {
         let r = String::from_utf8(parts[2].data.clone()).unwrap();
         assert!(r.contains(r#"Target="theme/theme1.xml""#), "{r}");
         assert!(XmlDoc::parse(THEME_XML.as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn drawings_get_unique_ids_across_parts() {
+        let mut body = parse(
+            r#"<w:body><w:p><w:r><w:drawing><wp:inline><wp:docPr id="1" name="Figure"/><a:graphic><pic:pic><pic:nvPicPr><pic:cNvPr id="0" name=""/></pic:nvPicPr></pic:pic></a:graphic></wp:inline></w:drawing></w:r></w:p><w:p><w:r><w:drawing><wp:inline><wp:docPr id="1" name="Figure"/></wp:inline></w:drawing></w:r></w:p></w:body>"#,
+        );
+        let mut header = parse(
+            r#"<w:hdr><w:drawing><wp:anchor><wp:docPr id="1"/></wp:anchor></w:drawing></w:hdr>"#,
+        );
+        let mut n = 0;
+        number_drawings(&mut body, &mut n);
+        number_drawings(&mut header, &mut n);
+        assert_eq!(n, 3);
+        let out = |e: Element| {
+            String::from_utf8(
+                XmlDoc {
+                    prolog: String::new(),
+                    root: e,
+                }
+                .to_bytes(),
+            )
+            .unwrap()
+        };
+        let b = out(body);
+        assert!(b.contains(r#"<wp:docPr id="1" name="图片 1"/>"#), "{b}");
+        assert!(b.contains(r#"<pic:cNvPr id="1" name="图片 1"/>"#), "{b}");
+        assert!(b.contains(r#"<wp:docPr id="2" name="图片 2"/>"#), "{b}");
+        assert!(out(header).contains(r#"<wp:docPr id="3" name="图片 3"/>"#));
     }
 }
