@@ -422,6 +422,14 @@ fn schema_order_pr_first_sectpr_last() {
             }
         }
     };
+    // Paragraph ids unique.
+    let ids: Vec<&str> = doc
+        .find_all("w:p")
+        .iter()
+        .filter_map(|p| p.attr("w14:paraId"))
+        .collect();
+    let unique: std::collections::BTreeSet<&&str> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "duplicate w14:paraId");
     first_is("w:p", "w:pPr");
     first_is("w:r", "w:rPr");
     first_is("w:tc", "w:tcPr");

@@ -6,7 +6,8 @@
 //! 2. removes what the schema does not allow where docx-rs puts it (`w:type` on `w:gridCol`,
 //!    `w:rPr` inside the `w:pPr` of styles and numbering levels) and puts child elements in the order the WordprocessingML schema requires (`pPr`/`rPr` first,
 //!    `tblPr` before `tblGrid`, `tcPr` first, `sectPr` last, property children in sequence…);
-//!    and gives every drawing a unique id (docx-rs numbers them all 1, which Word repairs);
+//!    and gives every drawing and every paragraph a unique id (docx-rs numbers every picture 1
+//!    and gives the empty paragraphs it adds to cells the same `w14:paraId`);
 //! 3. writes the document properties (title, subject, author = 推荐单位, keywords, dates) and
 //!    the application name;
 //! 4. declares the fonts used, with the names Word substitutes when one is missing;
@@ -96,7 +97,7 @@ pub(crate) fn fixup(mut parts: Vec<Part>, props: &Properties) -> Result<Vec<u8>,
     drop_unreachable(&mut parts)?;
     add_theme(&mut parts)?;
     rename_media(&mut parts)?;
-    let mut drawings = 0;
+    let (mut drawings, mut paras) = (0, 0);
     for part in parts.iter_mut() {
         let name = part.name.as_str();
         let replaced = match name {
@@ -116,6 +117,7 @@ pub(crate) fn fixup(mut parts: Vec<Part>, props: &Properties) -> Result<Vec<u8>,
             }
             repair(&mut doc.root);
             number_drawings(&mut doc.root, &mut drawings);
+            number_paragraphs(&mut doc.root, &mut paras);
             reorder(&mut doc.root);
             part.data = doc.to_bytes();
         }
@@ -711,6 +713,17 @@ pub(crate) fn number_drawings(root: &mut Element, next: &mut u32) {
                     e.set_attr_raw("name", &format!("图片 {n}"));
                 }
             });
+        }
+    });
+}
+
+/// Renumbers `w14:paraId` so every paragraph id is unique in the package (docx-rs gives the
+/// empty paragraphs it adds to merged cells an id already used). Ids stay below 0x80000000.
+pub(crate) fn number_paragraphs(root: &mut Element, next: &mut u32) {
+    root.walk_mut(&mut |el| {
+        if el.get_attr("w14:paraId").is_some() {
+            *next += 1;
+            el.set_attr_raw("w14:paraId", &format!("{:08X}", *next));
         }
     });
 }
@@ -1365,5 +1378,27 @@ mod tests {
         assert!(b.contains(r#"<pic:cNvPr id="1" name="图片 1"/>"#), "{b}");
         assert!(b.contains(r#"<wp:docPr id="2" name="图片 2"/>"#), "{b}");
         assert!(out(header).contains(r#"<wp:docPr id="3" name="图片 3"/>"#));
+    }
+
+    #[test]
+    fn paragraph_ids_become_unique() {
+        let mut body = parse(
+            r#"<w:body><w:p w14:paraId="00000001"/><w:tbl><w:tr><w:tc><w:p w14:paraId="00000001"/></w:tc></w:tr></w:tbl><w:p/></w:body>"#,
+        );
+        let mut n = 0;
+        number_paragraphs(&mut body, &mut n);
+        let b = String::from_utf8(
+            XmlDoc {
+                prolog: String::new(),
+                root: body,
+            }
+            .to_bytes(),
+        )
+        .unwrap();
+        assert_eq!(n, 2);
+        assert!(
+            b.contains(r#"w14:paraId="00000001""#) && b.contains(r#"w14:paraId="00000002""#),
+            "{b}"
+        );
     }
 }

@@ -544,9 +544,11 @@ fn merged_block(label: &str, mut block: Vec<BlockRow>) -> Vec<TableRow> {
                     .vertical_align(VAlignType::Top)
                     .add_paragraph(text_para(AlignmentType::Center, label, LABEL))
             } else {
+                // A merged-away cell still holds one paragraph; give it the label's look.
                 cell(0, 1)
                     .vertical_merge(VMergeType::Continue)
                     .vertical_align(VAlignType::Top)
+                    .add_paragraph(para(AlignmentType::Center, LINE_TEXT, LABEL))
             };
             let mut borders = TableCellBorders::with_empty();
             if i > 0 {
