@@ -783,16 +783,18 @@ fn atomic_write_on_a_full_disk_leaves_the_old_file() {
         return;
     }
     let path = mnt.join("a.docx");
-    let result = (|| {
+    let result = std::panic::catch_unwind(|| {
         write_docx_atomic(b"old", &path).unwrap();
         let e = write_docx_atomic(&vec![7u8; 1 << 20], &path).unwrap_err();
         assert!(matches!(e, DocxError::DiskFull { .. }), "{e:?}");
         assert!(e.to_string().contains("磁盘空间不足"), "{e}");
         assert_eq!(std::fs::read(&path).unwrap(), b"old");
         assert_eq!(dir_entries(&mnt), ["a.docx"]);
-    })();
+    });
     let _ = std::process::Command::new("umount").arg(&mnt).status();
-    result
+    if let Err(panic) = result {
+        std::panic::resume_unwind(panic);
+    }
 }
 
 /// The worst case for size: three print-size pictures of pure noise (JPEG cannot compress
