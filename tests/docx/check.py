@@ -297,10 +297,67 @@ def render(files):
         miss = find_in_order(text, needles)
         check(f"{kind}: PDF text has every character of every section in order ({chars} characters)",
               miss is None, f"missing {miss and miss[0][:40]!r} after offset {miss and miss[1]}")
+        check_flow(f, pdf, pages)
         if kind == "sample":
             png = OUT / "png"
             png.mkdir(exist_ok=True)
             subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(png / "sample")])
+
+
+def page_texts(pdf, pages):
+    out = []
+    for i in range(1, pages + 1):
+        t = subprocess.run(["pdftotext", "-enc", "UTF-8", "-f", str(i), "-l", str(i), str(pdf), "-"],
+                           capture_output=True, text=True).stdout
+        out.append(re.sub(r"第\d+页共\d+页", "", ns(t)).replace(ns(DRAFT_MARK), ""))
+    return out
+
+
+def used_fraction(pdf, page):
+    """How far down the page the lowest ink above the footer reaches (0..1 of the page)."""
+    r = subprocess.run(["pdftoppm", "-gray", "-r", "20", "-f", str(page), "-l", str(page), str(pdf)],
+                       capture_output=True)
+    data = r.stdout
+    # PGM: "P5\n<w> <h>\n<max>\n" then bytes.
+    parts = data.split(b"\n", 3)
+    w, h = map(int, parts[1].split())
+    pix = parts[3]
+    footer = int(h * 0.08)  # the footer line sits in the bottom 8 % of the page
+    lowest = 0
+    for y in range(h - footer):
+        row = pix[y * w:(y + 1) * w]
+        if min(row) < 128:
+            lowest = y
+    return lowest / h
+
+
+def check_flow(f, pdf, pages):
+    """Page breaks: no heading alone at a page bottom, the signature on a page with opinion
+    text, no page before the last left mostly blank."""
+    kind = f["kind"]
+    texts = page_texts(pdf, pages)
+    orphans = []
+    for sec in f["sections"]:
+        if not sec["paragraphs"]:
+            continue
+        head = ns(sec["heading"] + sec["limit_label"])
+        start = ns(sec["paragraphs"][0])[:12]
+        for t in texts:
+            i = t.find(head)
+            if i >= 0:
+                if t.find(start, i) < 0:
+                    orphans.append(sec["heading"])
+                break
+    check(f"{kind}: every section heading on the same page as its first paragraph", not orphans,
+          str(orphans))
+    if f["opinion"]["paragraphs"]:
+        tail = ns(f["opinion"]["paragraphs"][-1])[-10:]
+        sig = [t for t in texts if ns("推荐单位：" + f["unit"]) in t]
+        check(f"{kind}: 推荐单位： and 年 月 日 on a page with opinion text",
+              len(sig) == 1 and tail in sig[0] and "年月日" in sig[0])
+    used = [used_fraction(pdf, p) for p in range(1, pages)]
+    check(f"{kind}: no page before the last mostly blank (used {', '.join(f'{u:.0%}' for u in used)})",
+          all(u >= 0.45 for u in used))
 
 
 def main():
