@@ -656,6 +656,52 @@ fn awkward_text_is_escaped_and_control_characters_dropped() {
     assert!(text.contains("甲乙丙 & <丁>"), "{text}");
 }
 
+/// Word clips an unsplittable row taller than a page: whatever the clerk pasted, no
+/// unsplittable row may hold more than about two thirds of a page of text.
+#[test]
+fn no_unsplittable_row_is_taller_than_a_page() {
+    let mut c = sample_ready();
+    let long = "长".repeat(3000);
+    c.business.field = long.clone();
+    c.person.name = "名".repeat(400);
+    c.practices[0].text = long.clone();
+    c.opinion = long.clone();
+    let pics = [picture(40, 30, &long)];
+    let bytes = build_docx(&c, &Campaign::current(), &pics).unwrap();
+    let doc = parse(&part(&unzip(&bytes), "word/document.xml"));
+    for (i, tr) in doc.find_all("w:tr").iter().enumerate() {
+        let cant = tr
+            .child("w:trPr")
+            .is_some_and(|p| p.child("w:cantSplit").is_some());
+        // Lines: the text cell (7 columns, 31 字 a line) dominates; narrow cells hold 3 字.
+        let widest = tr
+            .children
+            .iter()
+            .filter(|c| c.name == "w:tc")
+            .map(|tc| {
+                let chars = tc.text().chars().count();
+                let span: usize = tc
+                    .child("w:tcPr")
+                    .and_then(|p| p.child("w:gridSpan"))
+                    .map_or(1, |g| g.attr("w:val").unwrap().parse().unwrap());
+                chars
+                    / if span >= 7 {
+                        31
+                    } else if span >= 3 {
+                        12
+                    } else {
+                        3
+                    }
+            })
+            .max()
+            .unwrap_or(0);
+        assert!(
+            !cant || widest <= 24,
+            "row {i}: unsplittable with ~{widest} lines"
+        );
+    }
+}
+
 #[test]
 fn empty_case_builds() {
     let bytes = build_docx(&Case::new(), &Campaign::current(), &[]).unwrap();

@@ -350,11 +350,42 @@ fn value_cell(from: usize, span: usize, value: &str, align: AlignmentType) -> Ta
     cell(from, span).add_paragraph(text_para(align, value.trim(), VALUE))
 }
 
-fn row(cells: Vec<TableCell>) -> TableRow {
-    TableRow::new(cells)
+/// A cell of the upper table: a label, or a value spanning grid columns.
+enum Item<'a> {
+    Label(usize, &'a str),
+    Value(usize, usize, String, AlignmentType),
+}
+
+/// Estimated printed lines of `text` in a cell starting at grid column `from`, `span` wide.
+fn lines_in(from: usize, span: usize, text: &str) -> usize {
+    let per = ((span_width(from, span) - 2 * CELL_PAD) / (SZ_TEXT * 10)).max(1);
+    text.split('\n')
+        .map(|l| l.chars().count().div_ceil(per).max(1))
+        .sum()
+}
+
+/// A row of the upper table: at least 1 cm high, kept on one page unless a value is so long
+/// (a paste gone wrong) that an unsplittable row could not fit a page and would be clipped.
+fn row(items: Vec<Item>) -> TableRow {
+    let mut lines = 1;
+    let cells = items
+        .into_iter()
+        .map(|it| match it {
+            Item::Label(from, l) => label_cell(from, l),
+            Item::Value(from, span, v, align) => {
+                lines = lines.max(lines_in(from, span, v.trim()));
+                value_cell(from, span, &v, align)
+            }
+        })
+        .collect();
+    let r = TableRow::new(cells)
         .row_height(ROW_MIN)
-        .height_rule(HeightRule::AtLeast)
-        .cant_split()
+        .height_rule(HeightRule::AtLeast);
+    if lines <= KEEP_WHOLE_MAX_LINES {
+        r.cant_split()
+    } else {
+        r
+    }
 }
 
 fn nil(pos: TableCellBorderPosition) -> TableCellBorder {
@@ -520,7 +551,8 @@ fn picture_row(index: usize, pic: &Pic2) -> BlockRow {
     );
     BlockRow {
         paras: vec![pic_para, cap_para],
-        cant_split: true,
+        // Picture and caption together, unless the caption alone would fill a page.
+        cant_split: lines_in(1, 7, &caption) <= KEEP_WHOLE_MAX_LINES / 2,
     }
 }
 
@@ -679,57 +711,53 @@ fn split_label(label: &str) -> String {
 
 fn upper_rows(case: &Case) -> Vec<TableRow> {
     use AlignmentType::{Center, Left};
+    use Item::{Label, Value};
     let p = &case.person;
     let b = &case.business;
     let r = &case.recommender;
+    let v = |from, span, s: &str, align| Value(from, span, s.to_string(), align);
     vec![
         row(vec![
-            label_cell(0, "姓名"),
-            value_cell(1, 1, &p.name, Center),
-            label_cell(2, "出生\n年月"),
-            value_cell(3, 1, &birth(case), Center),
-            label_cell(4, "民族"),
-            value_cell(5, 1, &p.ethnicity, Center),
-            label_cell(6, "政治\n面貌"),
-            value_cell(7, 1, &p.political_status, Center),
+            Label(0, "姓名"),
+            v(1, 1, &p.name, Center),
+            Label(2, "出生\n年月"),
+            v(3, 1, &birth(case), Center),
+            Label(4, "民族"),
+            v(5, 1, &p.ethnicity, Center),
+            Label(6, "政治\n面貌"),
+            v(7, 1, &p.political_status, Center),
+        ]),
+        row(vec![Label(0, "所在地区"), v(1, 7, &region(case), Left)]),
+        row(vec![
+            Label(0, "直播领域"),
+            v(1, 3, &b.field, Center),
+            Label(4, "团队规模\n（人）"),
+            v(5, 3, &b.team_size, Center),
         ]),
         row(vec![
-            label_cell(0, "所在地区"),
-            value_cell(1, 7, &region(case), Left),
+            Label(0, "直播平台"),
+            v(1, 3, &platforms(case), Center),
+            Label(4, "直播账号\n名称"),
+            v(5, 3, &b.account_name, Center),
         ]),
         row(vec![
-            label_cell(0, "直播领域"),
-            value_cell(1, 3, &b.field, Center),
-            label_cell(4, "团队规模\n（人）"),
-            value_cell(5, 3, &b.team_size, Center),
+            Label(0, "当前粉丝量"),
+            v(1, 3, &b.followers, Center),
+            Label(4, "直播从业\n时间（年）"),
+            v(5, 3, &b.years, Center),
         ]),
         row(vec![
-            label_cell(0, "直播平台"),
-            value_cell(1, 3, &platforms(case), Center),
-            label_cell(4, "直播账号\n名称"),
-            value_cell(5, 3, &b.account_name, Center),
+            Label(0, "年营业额\n（万元）"),
+            v(1, 3, &b.annual_revenue, Center),
+            Label(4, "联系方式"),
+            v(5, 3, &p.phone, Center),
         ]),
+        row(vec![Label(0, "推荐单位"), v(1, 7, &r.unit, Left)]),
         row(vec![
-            label_cell(0, "当前粉丝量"),
-            value_cell(1, 3, &b.followers, Center),
-            label_cell(4, "直播从业\n时间（年）"),
-            value_cell(5, 3, &b.years, Center),
-        ]),
-        row(vec![
-            label_cell(0, "年营业额\n（万元）"),
-            value_cell(1, 3, &b.annual_revenue, Center),
-            label_cell(4, "联系方式"),
-            value_cell(5, 3, &p.phone, Center),
-        ]),
-        row(vec![
-            label_cell(0, "推荐单位"),
-            value_cell(1, 7, &r.unit, Left),
-        ]),
-        row(vec![
-            label_cell(0, "推荐单位\n负责人"),
-            value_cell(1, 3, &r.leader, Center),
-            label_cell(4, "推荐单位\n联系方式"),
-            value_cell(5, 3, &r.phone, Center),
+            Label(0, "推荐单位\n负责人"),
+            v(1, 3, &r.leader, Center),
+            Label(4, "推荐单位\n联系方式"),
+            v(5, 3, &r.phone, Center),
         ]),
     ]
 }
@@ -917,6 +945,14 @@ mod tests {
         b.extend_from_slice(&[0; 12]);
         assert_eq!(jpeg_size(&b), Some((5, 3)));
         assert_eq!(jpeg_size(&[0xFF, 0xD8, 0x00]), None);
+    }
+
+    #[test]
+    fn line_estimates() {
+        assert_eq!(lines_in(1, 7, "甲".repeat(31).as_str()), 1);
+        assert_eq!(lines_in(1, 7, "甲".repeat(32).as_str()), 2);
+        assert_eq!(lines_in(1, 1, "阿依古丽·买买提"), 3);
+        assert_eq!(lines_in(1, 1, ""), 1);
     }
 
     #[test]
