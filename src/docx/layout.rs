@@ -125,7 +125,7 @@ pub fn picture_box_px() -> (u32, u32) {
 // ---- pictures ------------------------------------------------------------------------------
 
 /// A picture checked for embedding: JPEG bytes and their real pixel size.
-pub(crate) struct Pic2 {
+pub(crate) struct CheckedPicture {
     pub jpeg: Vec<u8>,
     pub w: u32,
     pub h: u32,
@@ -134,7 +134,7 @@ pub(crate) struct Pic2 {
 
 /// Checks that a picture is a complete JPEG and reads its size from the frame header (the
 /// size given by the caller is only a fallback: the bytes are the truth).
-pub(crate) fn checked_picture(index: usize, p: &PrintPicture) -> Result<Pic2, DocxError> {
+pub(crate) fn checked_picture(index: usize, p: &PrintPicture) -> Result<CheckedPicture, DocxError> {
     let err = |reason: &str| DocxError::Picture {
         index,
         caption: if p.caption.trim().is_empty() {
@@ -155,7 +155,7 @@ pub(crate) fn checked_picture(index: usize, p: &PrintPicture) -> Result<Pic2, Do
         _ if p.width_px > 0 && p.height_px > 0 => (p.width_px, p.height_px),
         _ => return Err(err("读不出图片的宽和高")),
     };
-    Ok(Pic2 {
+    Ok(CheckedPicture {
         jpeg: p.jpeg.clone(),
         w,
         h,
@@ -511,7 +511,7 @@ fn section_rows(rule: &SectionRule, printed: &[Printed]) -> Vec<BlockRow> {
     rows
 }
 
-fn picture_row(index: usize, pic: &Pic2) -> BlockRow {
+fn picture_row(index: usize, pic: &CheckedPicture) -> BlockRow {
     let (w, h) = picture_emu(pic.w, pic.h);
     let image = Pic::new_with_dimensions(pic.jpeg.clone(), pic.w, pic.h).size(w, h);
     // Auto line spacing: an exact pitch would clip the picture to one line.
@@ -608,7 +608,7 @@ fn merged_block(label: &str, mut block: Vec<BlockRow>) -> Vec<TableRow> {
 }
 
 /// 案例简介: the activity name, the four sections, the pictures.
-fn intro_block(case: &Case, campaign: &Campaign, pics: &[Pic2]) -> Vec<TableRow> {
+fn intro_block(case: &Case, campaign: &Campaign, pics: &[CheckedPicture]) -> Vec<TableRow> {
     let activity = Look {
         font: TITLE_FONT,
         size: SZ_ACTIVITY,
@@ -762,7 +762,7 @@ fn upper_rows(case: &Case) -> Vec<TableRow> {
     ]
 }
 
-fn table(case: &Case, campaign: &Campaign, pics: &[Pic2]) -> Table {
+fn table(case: &Case, campaign: &Campaign, pics: &[CheckedPicture]) -> Table {
     let mut rows = upper_rows(case);
     rows.extend(intro_block(case, campaign, pics));
     rows.extend(opinion_block(case, campaign));
@@ -821,7 +821,7 @@ fn page_footer() -> Footer {
 }
 
 /// The whole 推荐表 of `case` as a docx-rs document (before post-processing).
-pub(crate) fn form(case: &Case, campaign: &Campaign, pics: &[Pic2]) -> Docx {
+pub(crate) fn form(case: &Case, campaign: &Campaign, pics: &[CheckedPicture]) -> Docx {
     let attachment = Look {
         font: HEI,
         size: SZ_LABEL_ATTACHMENT,
