@@ -8,20 +8,22 @@
 //! three 12-megapixel photos, a case at every 字数 limit (with a picture), and a case with
 //! awkward input (long names, symbols, control characters, an empty section).
 //!
-//! Pictures: until the media pipeline lands, photos are prepared here with the `image` crate
-//! (decode, resize to the print box at 150 dpi, encode JPEG q85).
+//! Pictures go through the media pipeline (`tianbao::media::picture_jpeg`: decode once, EXIF
+//! orientation, fast_image_resize into `picture_box_px()`, JPEG at `PRINT_JPEG_QUALITY`).
 
 #[path = "../tests/common/mod.rs"]
 mod common;
 
 use image::codecs::jpeg::JpegEncoder;
-use image::{imageops::FilterType, ImageReader, RgbImage};
+use image::{ImageReader, RgbImage};
 use serde_json::json;
 use std::io::Cursor;
 use std::path::Path;
 use std::time::Instant;
 use tianbao::campaign::Campaign;
-use tianbao::docx::{build_docx, docx_file_name, picture_box_px, write_docx_atomic, PrintPicture};
+use tianbao::docx::{
+    build_docx, docx_file_name, picture_box_px, write_docx_atomic, PrintPicture, PRINT_JPEG_QUALITY,
+};
 use tianbao::model::{Case, Practice, Status};
 use tianbao::sections::{paragraphs, section_counts, SectionKey};
 
@@ -63,25 +65,37 @@ fn camera_photo(seed: u32) -> Vec<u8> {
     buf
 }
 
-/// Stand-in for the media pipeline: decode, fit the print box at 150 dpi, encode JPEG q85.
-fn print_picture(photo: &[u8], caption: &str) -> PrintPicture {
-    let img = ImageReader::new(Cursor::new(photo))
+/// The media pipeline as the app uses it: the photo file is decoded once (EXIF orientation
+/// applied), downscaled with fast_image_resize into the print box at 150 dpi, encoded JPEG.
+fn print_picture(photo: &Path, caption: &str) -> PrintPicture {
+    let (bw, bh) = picture_box_px();
+    let jpeg = tianbao::media::picture_jpeg(photo, bw, bh, PRINT_JPEG_QUALITY).expect("picture");
+    let (width_px, height_px) = ImageReader::new(Cursor::new(&jpeg))
         .with_guessed_format()
         .expect("sniff")
-        .decode()
-        .expect("decode photo");
-    let (bw, bh) = picture_box_px();
-    let small = img.resize(bw, bh, FilterType::Triangle).to_rgb8();
-    let mut jpeg = Vec::new();
-    JpegEncoder::new_with_quality(&mut jpeg, 85)
-        .encode_image(&small)
-        .expect("encode print picture");
+        .into_dimensions()
+        .expect("dimensions");
     PrintPicture {
         jpeg,
-        width_px: small.width(),
-        height_px: small.height(),
+        width_px,
+        height_px,
         caption: caption.to_string(),
     }
+}
+
+/// Three camera-like photos written as files (the app keeps them in its blob store).
+fn photo_files(dir: &Path) -> (Vec<std::path::PathBuf>, usize) {
+    let mut bytes = 0;
+    let paths = (1..=3)
+        .map(|i| {
+            let p = dir.join(format!("photo{i}.jpg"));
+            let data = camera_photo(i);
+            bytes += data.len();
+            std::fs::write(&p, data).expect("write photo");
+            p
+        })
+        .collect();
+    (paths, bytes)
 }
 
 const CAPTIONS: [&str; 3] = [
@@ -231,9 +245,9 @@ fn write_test_set(out: &Path) {
     let mut with_pictures = sample.clone();
     with_pictures.person.name = "李明（配图）".into();
 
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let (photos, photo_bytes) = photo_files(tmp.path());
     let t = Instant::now();
-    let photos: Vec<Vec<u8>> = (1..=3).map(camera_photo).collect();
-    let photo_bytes: usize = photos.iter().map(Vec::len).sum();
     let pictures: Vec<PrintPicture> = photos
         .iter()
         .zip(CAPTIONS)
@@ -276,10 +290,11 @@ fn write_test_set(out: &Path) {
 }
 
 /// One case with three 12 MP photos; then 20 such cases on 2 threads. Times include decoding,
-/// resizing and encoding the photos (the stand-in pipeline above), building and writing.
+/// resizing and encoding the photos (the media pipeline), building and writing.
 fn run_bench(out: &Path) {
     let campaign = Campaign::current();
-    let photos: Vec<Vec<u8>> = (1..=3).map(camera_photo).collect();
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let (photos, _) = photo_files(tmp.path());
     let one = |i: usize| -> (f64, f64, usize) {
         let t = Instant::now();
         let pics: Vec<PrintPicture> = photos

@@ -109,6 +109,8 @@ const BORDER_SZ: usize = 6;
 
 /// Print resolution the pictures are prepared for.
 pub const PRINT_DPI: u32 = 150;
+/// JPEG quality for the print-size pictures (visually lossless on paper, ~100–200 KB each).
+pub const PRINT_JPEG_QUALITY: u8 = 85;
 /// The box a picture is printed in: 12 cm × 8.5 cm (a 4:3 photo 11.3 × 8.5 cm), so that two
 /// pictures with captions, or one picture and a long opinion, share a page.
 const PIC_MAX_W: u32 = 6803;

@@ -17,7 +17,7 @@ mod layout;
 mod write;
 mod xml;
 
-pub use layout::{picture_box_px, PRINT_DPI};
+pub use layout::{picture_box_px, PRINT_DPI, PRINT_JPEG_QUALITY};
 pub use write::write_docx_atomic;
 
 use crate::campaign::Campaign;
