@@ -15,15 +15,12 @@
 mod common;
 
 use image::codecs::jpeg::JpegEncoder;
-use image::{ImageReader, RgbImage};
+use image::RgbImage;
 use serde_json::json;
-use std::io::Cursor;
 use std::path::Path;
 use std::time::Instant;
 use tianbao::campaign::Campaign;
-use tianbao::docx::{
-    build_docx, docx_file_name, picture_box_px, write_docx_atomic, PrintPicture, PRINT_JPEG_QUALITY,
-};
+use tianbao::docx::{build_docx, docx_file_name, write_docx_atomic, PrintPicture};
 use tianbao::model::{Case, Practice, Status};
 use tianbao::sections::{paragraphs, section_counts, SectionKey};
 
@@ -65,22 +62,9 @@ fn camera_photo(seed: u32) -> Vec<u8> {
     buf
 }
 
-/// The media pipeline as the app uses it: the photo file is decoded once (EXIF orientation
-/// applied), downscaled with fast_image_resize into the print box at 150 dpi, encoded JPEG.
+/// The media pipeline as the app uses it (decode once, orientation, downscale, JPEG).
 fn print_picture(photo: &Path, caption: &str) -> PrintPicture {
-    let (bw, bh) = picture_box_px();
-    let jpeg = tianbao::media::picture_jpeg(photo, bw, bh, PRINT_JPEG_QUALITY).expect("picture");
-    let (width_px, height_px) = ImageReader::new(Cursor::new(&jpeg))
-        .with_guessed_format()
-        .expect("sniff")
-        .into_dimensions()
-        .expect("dimensions");
-    PrintPicture {
-        jpeg,
-        width_px,
-        height_px,
-        caption: caption.to_string(),
-    }
+    tianbao::docx::print_picture(photo, caption, 1).expect("picture")
 }
 
 /// Three camera-like photos written as files (the app keeps them in its blob store).

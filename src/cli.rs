@@ -16,6 +16,8 @@ pub enum CliError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Media(#[from] crate::media::MediaError),
+    #[error(transparent)]
+    Docx(#[from] crate::docx::DocxError),
     #[error("无法读取“{path}”：{detail}")]
     Read { path: String, detail: String },
     #[error("无法写入“{path}”：{detail}")]
@@ -69,6 +71,17 @@ pub enum Command {
         /// 用途：photo（个人形象照片，默认）、id_scan（身份证扫描件）、picture（推荐表图片）
         #[arg(long, default_value = "photo")]
         role: String,
+    },
+    /// 生成 Word 推荐表（附件1）：一个案例写到 -o 文件，--all 把全部案例写到 -o 文件夹
+    Docx {
+        /// 案例编号（可只写开头几位）；与 --all 二选一
+        id: Option<String>,
+        /// 生成全部案例（不含回收站），文件名如 01_李明_推荐表.docx
+        #[arg(long)]
+        all: bool,
+        /// 输出文件（单个案例）或文件夹（--all）
+        #[arg(short, long)]
+        output: PathBuf,
     },
     /// 检查视频文件（只读文件头）：时长 3–5 分钟、1920×1080、16:9 横屏、不超过 1GB、mp4/mpg/mov
     CheckVideo { file: PathBuf },
@@ -209,6 +222,7 @@ pub fn run(cli: Cli) -> Result<Output, CliError> {
             })?;
             ok(crate::media::check_photo_cli_as(&file, role, json)?)
         }
+        Command::Docx { id, all, output } => run_docx(cli.db, id, all, &output, json),
         Command::CheckVideo { file } => ok(crate::media::check_video_cli(&file, json)?),
     }
 }
@@ -304,6 +318,54 @@ fn run_case(command: CaseCommand, db: Option<PathBuf>, json: bool) -> Result<Out
             store.restore_case(id)?;
             ok(format!("已恢复：{id}"))
         }
+    }
+}
+
+fn run_docx(
+    db: Option<PathBuf>,
+    id: Option<String>,
+    all: bool,
+    output: &Path,
+    json: bool,
+) -> Result<Output, CliError> {
+    use crate::docx::{case_docx, docx_file_name, write_docx_atomic};
+    let store = open(db)?;
+    let mut written = Vec::new();
+    match (id, all) {
+        (Some(id), false) => {
+            let case = store.get_case(resolve(&store, &id)?)?;
+            write_docx_atomic(&case_docx(&store, &case)?, output)?;
+            written.push(output.to_path_buf());
+        }
+        (None, true) => {
+            if !output.is_dir() {
+                std::fs::create_dir_all(output).map_err(|e| CliError::Write {
+                    path: output.display().to_string(),
+                    detail: e.to_string(),
+                })?;
+            }
+            let mut list = store.list_cases(&ListQuery::default())?;
+            list.reverse(); // oldest first: numbering follows the order cases were entered
+            for (i, s) in list.iter().enumerate() {
+                let case = store.get_case(s.id)?;
+                let path = output.join(docx_file_name(i + 1, &case));
+                write_docx_atomic(&case_docx(&store, &case)?, &path)?;
+                if !json {
+                    eprintln!("[{}/{}] {}", i + 1, list.len(), path.display());
+                }
+                written.push(path);
+            }
+        }
+        _ => {
+            return Err(CliError::Other(
+                "请给出一个案例编号，或用 --all 生成全部案例（二者选一）".into(),
+            ))
+        }
+    }
+    if json {
+        ok(to_json(&written))
+    } else {
+        ok(format!("已生成 {} 份推荐表", written.len()))
     }
 }
 

@@ -159,3 +159,55 @@ fn check_photo_and_video_from_the_command_line() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8(o.stderr).unwrap().contains("file.jpg"));
 }
+
+#[test]
+fn docx_for_one_case_and_for_all() {
+    let d = tempfile::tempdir().unwrap();
+    let db = d.path().join("t.db");
+    let case = common::sample_case();
+    let f = d.path().join("case.json");
+    std::fs::write(&f, serde_json::to_string(&case).unwrap()).unwrap();
+    assert!(
+        tianbao(&db, &["case", "import-json", f.to_str().unwrap()], None)
+            .status
+            .success()
+    );
+    assert!(tianbao(&db, &["case", "new"], None).status.success());
+
+    let one = d.path().join("李明.docx");
+    let o = tianbao(
+        &db,
+        &["docx", &case.id.to_string(), "-o", one.to_str().unwrap()],
+        None,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let bytes = std::fs::read(&one).unwrap();
+    assert_eq!(&bytes[..2], b"PK");
+
+    let dir = d.path().join("推荐表");
+    let o = tianbao(
+        &db,
+        &["docx", "--all", "-o", dir.to_str().unwrap(), "--json"],
+        None,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 2);
+    assert_eq!(names[0], "01_李明_推荐表.docx");
+    assert!(names[1].starts_with("02_"), "{names:?}");
+
+    // A target folder that does not exist: a message naming it, nothing written.
+    let o = tianbao(
+        &db,
+        &["docx", &case.id.to_string(), "-o", "/no/such/dir/x.docx"],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8(o.stderr)
+        .unwrap()
+        .contains("/no/such/dir"));
+}

@@ -880,3 +880,40 @@ fn three_print_size_pictures_stay_well_under_3_mb() {
         bytes.len()
     );
 }
+
+#[test]
+fn stored_pictures_are_printed_from_the_blob_store_and_cached() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = tianbao::store::Store::open(&dir.path().join("t.db")).unwrap();
+    let blobs = store.blobs().unwrap();
+    let src = dir.path().join("直播间.png");
+    image::RgbImage::from_pixel(3000, 2000, image::Rgb([10, 120, 60]))
+        .save(&src)
+        .unwrap();
+    let mut att = blobs.put_file(&src).unwrap();
+    att.caption = "直播间".into();
+    let mut case = common::sample_case();
+    case.media.pictures = vec![att.clone()];
+    store.save_case(&case).unwrap();
+
+    let bytes = tianbao::docx::case_docx(&store, &case).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let names: Vec<String> = zip.file_names().map(String::from).collect();
+    assert!(
+        names
+            .iter()
+            .any(|n| n.starts_with("word/media/") && n.ends_with(".jpeg")),
+        "{names:?}"
+    );
+    let cache = store.blob_dir().join("print-cache");
+    assert_eq!(std::fs::read_dir(&cache).unwrap().count(), 1);
+    let _ = zip.by_name("word/document.xml").unwrap();
+
+    // The stored copy vanished: a message naming the picture, not a panic.
+    std::fs::remove_dir_all(&cache).unwrap();
+    std::fs::remove_file(blobs.path_of(&att.sha256).unwrap()).unwrap();
+    let e = tianbao::docx::case_docx(&store, &case)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("直播间") && e.contains("缺失"), "{e}");
+}

@@ -14,10 +14,12 @@
 
 mod fixup;
 mod layout;
+mod pictures;
 mod write;
 mod xml;
 
 pub use layout::{picture_box_px, PRINT_DPI, PRINT_JPEG_QUALITY};
+pub use pictures::{prepare_pictures, print_picture};
 pub use write::write_docx_atomic;
 
 use crate::campaign::Campaign;
@@ -63,8 +65,20 @@ pub enum DocxError {
         #[source]
         source: std::io::Error,
     },
+    #[error(transparent)]
+    Media(#[from] crate::media::MediaError),
     #[error("生成“{case}”的推荐表时程序内部出错：{detail}。请把这条信息告知技术支持。")]
     Internal { case: String, detail: String },
+}
+
+/// The 推荐表 of a stored case, its pictures taken from the store's attached files.
+pub fn case_docx(store: &crate::store::Store, case: &Case) -> Result<Vec<u8>, DocxError> {
+    let pictures = if case.media.pictures.is_empty() {
+        Vec::new()
+    } else {
+        prepare_pictures(case, &store.blobs()?)?
+    };
+    build_docx(case, store.campaign(), &pictures)
 }
 
 /// Builds the 推荐表 of `case` as the bytes of a .docx file.

@@ -217,6 +217,22 @@ impl Store {
         &self.path
     }
 
+    /// The folder of the app's own copies of attached files, beside the database:
+    /// `tianbao.db` → `tianbao-files/`.
+    pub fn blob_dir(&self) -> PathBuf {
+        let stem = self
+            .path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "tianbao".into());
+        self.path.with_file_name(format!("{stem}-files"))
+    }
+
+    /// The content-addressed store of attached files (created on first use).
+    pub fn blobs(&self) -> Result<crate::media::BlobStore, crate::media::MediaError> {
+        crate::media::BlobStore::new(self.blob_dir())
+    }
+
     pub fn campaign(&self) -> &Campaign {
         &self.campaign
     }
