@@ -288,3 +288,54 @@ fn effective_uid() -> u32 {
         })
         .unwrap_or(1)
 }
+
+#[test]
+fn attachments_are_stored_once_and_freed_when_no_case_uses_them() {
+    use tianbao::media::PhotoRole;
+    let (_d, p) = temp_db();
+    let mut store = Store::open(&p).unwrap();
+    let src = p.parent().unwrap().join("李明-形象照.png");
+    image::RgbImage::from_pixel(1600, 1200, image::Rgb([200, 100, 50]))
+        .save(&src)
+        .unwrap();
+    let a1 = store.attach_file(&src, PhotoRole::Photo).unwrap();
+    let a2 = store.attach_file(&src, PhotoRole::Picture).unwrap();
+    assert_eq!(a1.attachment.sha256, a2.attachment.sha256);
+    assert!(a1.thumbnail.is_some());
+    // The original is kept byte-exact.
+    let blob = store
+        .blobs()
+        .unwrap()
+        .path_of(&a1.attachment.sha256)
+        .unwrap();
+    assert_eq!(std::fs::read(&blob).unwrap(), std::fs::read(&src).unwrap());
+    // A small photo is reported against the notice's rule.
+    assert!(a1.report.issues.iter().any(|i| i.code == "small_file"));
+    let thumb = store.thumbnail(&a1.attachment.sha256).unwrap();
+    assert_eq!(&thumb[..2], &[0xFF, 0xD8]);
+
+    let mut a = common::sample_case();
+    a.media.photo = Some(a1.attachment.clone());
+    store.save_case(&a).unwrap();
+    let mut b = Case::new();
+    b.media.pictures = vec![a2.attachment.clone()];
+    store.save_case(&b).unwrap();
+    // The USB stick is pulled: the case keeps its copy.
+    std::fs::remove_file(&src).unwrap();
+    assert_eq!(store.gc_blobs().unwrap(), 0);
+    assert!(blob.exists());
+
+    // Removed from one case: still used by the other (even in the 回收站).
+    a.media.photo = None;
+    store.save_case(&a).unwrap();
+    store.delete_case(b.id).unwrap();
+    assert_eq!(store.gc_blobs().unwrap(), 0);
+    assert!(blob.exists());
+    // Removed from every case: its space is freed, thumbnail too.
+    b.media.pictures.clear();
+    store.save_case(&b).unwrap();
+    let freed = store.gc_blobs().unwrap();
+    assert!(freed >= a1.attachment.bytes, "freed {freed}");
+    assert!(!blob.exists());
+    assert!(store.thumbnail(&a1.attachment.sha256).is_err());
+}

@@ -9,6 +9,7 @@
 //!   survives a crash or a power cut.
 //! - A database from a newer schema, or a file that is not ours, is never modified.
 
+mod attachments;
 mod migrations;
 
 use crate::campaign::Campaign;
@@ -20,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use uuid::Uuid;
 
+pub use attachments::THUMBNAIL_SIDE;
 pub use migrations::{migrate_to, LATEST_VERSION};
 
 /// Identifies our databases (PRAGMA application_id): "TBAO".
@@ -49,6 +51,8 @@ pub enum StoreError {
     NoDataDir,
     #[error("数据库中案例 {id} 的内容无法读取（{detail}），请联系技术支持并保留数据库文件。")]
     Corrupt { id: String, detail: String },
+    #[error(transparent)]
+    Media(#[from] crate::media::MediaError),
     #[error("数据库操作失败（{0}）。请重试；若反复出现，请保留数据库文件并联系技术支持。")]
     Sqlite(String),
 }
