@@ -2,5 +2,8 @@
 //! storage, media checks, document generation, bundles and merge. No GUI dependency.
 
 pub mod campaign;
+pub mod dicts;
 pub mod model;
+pub mod sections;
+pub mod validate;
 pub mod wordcount;

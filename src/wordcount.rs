@@ -118,6 +118,12 @@ mod tests {
 
     #[test]
     fn ideographic_space_counts_zero() {
-        assert_eq!(count("中\u{3000}文"), Counts { words: 2, chars_no_space: 2 });
+        assert_eq!(
+            count("中\u{3000}文"),
+            Counts {
+                words: 2,
+                chars_no_space: 2
+            }
+        );
     }
 }
