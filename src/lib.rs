@@ -5,5 +5,6 @@ pub mod campaign;
 pub mod dicts;
 pub mod model;
 pub mod sections;
+pub mod store;
 pub mod validate;
 pub mod wordcount;

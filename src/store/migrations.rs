@@ -1,0 +1,125 @@
+//! Schema migrations by version (`PRAGMA user_version`). Each step runs in its own transaction;
+//! a database is brought from whatever earlier version it has up to `LATEST_VERSION`. Tests open
+//! an empty database and a database of every earlier version.
+
+use super::{parse_case, Summary, APPLICATION_ID};
+use crate::campaign::Campaign;
+use crate::dicts::Dicts;
+use crate::validate::validate;
+use rusqlite::{params, Connection};
+
+pub const LATEST_VERSION: i64 = 2;
+
+/// Version 1: settings, cases with their head JSON, and the append-only revision log.
+pub(crate) const V1: &str = "
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE cases (
+    id         TEXT PRIMARY KEY,          -- stable case id (UUID)
+    head       TEXT NOT NULL,             -- revisions.id of the current content
+    data       TEXT NOT NULL,             -- JSON of the case at head
+    status     TEXT NOT NULL,             -- draft | ready
+    name       TEXT NOT NULL,
+    region     TEXT NOT NULL,
+    account    TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE revisions (
+    id      TEXT PRIMARY KEY,             -- UUID v7: unique across devices
+    case_id TEXT NOT NULL,
+    parent  TEXT,                         -- previous revision of the case, NULL when created
+    office  TEXT NOT NULL,                -- who: the office …
+    device  TEXT NOT NULL,                -- … and the device
+    at      TEXT NOT NULL,                -- when (RFC 3339)
+    data    TEXT NOT NULL                 -- JSON of the case as saved
+);
+CREATE INDEX revisions_case ON revisions(case_id);
+";
+
+/// Version 2: the 回收站 (deleted_at), and the list columns (case name, completeness, counts of
+/// errors and warnings) so the case list shows without reading every case.
+const V2: &str = "
+ALTER TABLE cases ADD COLUMN deleted_at TEXT;
+ALTER TABLE cases ADD COLUMN title TEXT NOT NULL DEFAULT '';
+ALTER TABLE cases ADD COLUMN completeness INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE cases ADD COLUMN errors INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE cases ADD COLUMN warnings INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX cases_updated ON cases(updated_at);
+";
+
+pub(crate) fn migrate(
+    conn: &mut Connection,
+    campaign: &Campaign,
+    dicts: &Dicts,
+) -> rusqlite::Result<()> {
+    migrate_to(conn, LATEST_VERSION, campaign, dicts)
+}
+
+/// Applies the migrations after the database's version up to and including `target` (tests
+/// use it to build databases of every earlier version).
+pub fn migrate_to(
+    conn: &mut Connection,
+    target: i64,
+    campaign: &Campaign,
+    dicts: &Dicts,
+) -> rusqlite::Result<()> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version < 1 && target >= 1 {
+        step(conn, 1, |tx| tx.execute_batch(V1))?;
+    }
+    if version < 2 && target >= 2 {
+        step(conn, 2, |tx| {
+            tx.execute_batch(V2)?;
+            backfill_v2(tx, campaign, dicts)
+        })?;
+    }
+    Ok(())
+}
+
+fn step(
+    conn: &mut Connection,
+    version: i64,
+    f: impl FnOnce(&rusqlite::Transaction) -> rusqlite::Result<()>,
+) -> rusqlite::Result<()> {
+    let tx = conn.transaction()?;
+    f(&tx)?;
+    tx.execute_batch(&format!(
+        "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {version};"
+    ))?;
+    tx.commit()
+}
+
+fn backfill_v2(
+    tx: &rusqlite::Transaction,
+    campaign: &Campaign,
+    dicts: &Dicts,
+) -> rusqlite::Result<()> {
+    let rows: Vec<(String, String)> = {
+        let mut stmt = tx.prepare("SELECT id, data FROM cases")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    for (id, data) in rows {
+        // A row that cannot be read keeps its defaults; the case still opens as an error later.
+        let Ok(case) = parse_case(&id, &data) else {
+            continue;
+        };
+        let report = validate(&case, campaign, dicts);
+        let s = Summary::of(&case, &report);
+        tx.execute(
+            "UPDATE cases SET title = ?2, completeness = ?3, errors = ?4, warnings = ?5
+             WHERE id = ?1",
+            params![
+                id,
+                s.title,
+                report.completeness,
+                report.errors as i64,
+                report.warnings as i64
+            ],
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,686 @@
+//! SQLite storage of cases, with every saved change kept as a revision (who: office + device;
+//! when) so cases can later travel in bundles and be merged three-way.
+//!
+//! Invariants:
+//! - `cases.data` is the JSON of the case at its head revision; `cases.head` names that revision.
+//! - Every change of a case's content or status appends one row to `revisions` (never updated,
+//!   never deleted except by purging the case from the 回收站).
+//! - Writes happen in one transaction each, WAL journal, `synchronous=FULL`: a save that returned
+//!   survives a crash or a power cut.
+//! - A database from a newer schema, or a file that is not ours, is never modified.
+
+mod migrations;
+
+use crate::campaign::Campaign;
+use crate::dicts::Dicts;
+use crate::model::{Case, CaseId, Status};
+use crate::validate::{validate, Report};
+use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use uuid::Uuid;
+
+pub use migrations::{migrate_to, LATEST_VERSION};
+
+/// Identifies our databases (PRAGMA application_id): "TBAO".
+pub const APPLICATION_ID: i32 = 0x5442_414F;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("文件“{path}”不是填报助手的数据库（可能是其他程序的文件或已损坏）。请选择正确的数据库文件，或把它移走后重新打开；该文件未做任何改动。")]
+    NotOurs { path: String },
+    #[error("数据库“{path}”来自更新版本的填报助手（数据版本 {found}，本程序只支持到 {supported}）。请先升级填报助手再打开；数据未做任何改动。")]
+    NewerSchema {
+        path: String,
+        found: i64,
+        supported: i64,
+    },
+    #[error("无法写入“{path}”：文件夹或文件是只读的。请把数据放到可写的文件夹（例如“文档”），或用 --db 指定其他位置。")]
+    ReadOnly { path: String },
+    #[error("磁盘空间已满，未能保存到“{path}”。请清理磁盘后重试；窗口中的内容仍在，不会丢失。")]
+    DiskFull { path: String },
+    #[error("无法打开数据库“{path}”：{detail}。请检查该位置是否存在且可写。")]
+    Open { path: String, detail: String },
+    #[error("找不到这个案例（编号 {0}），它可能已被永久删除。")]
+    NotFound(CaseId),
+    #[error("还有 {errors} 处错误未改正，不能标记为完成。请先按红色提示修改。")]
+    NotReady { errors: usize },
+    #[error("找不到数据目录，请用 --db 或环境变量 TIANBAO_DB 指定数据库文件的位置。")]
+    NoDataDir,
+    #[error("数据库中案例 {id} 的内容无法读取（{detail}），请联系技术支持并保留数据库文件。")]
+    Corrupt { id: String, detail: String },
+    #[error("数据库操作失败（{0}）。请重试；若反复出现，请保留数据库文件并联系技术支持。")]
+    Sqlite(String),
+}
+
+/// Who makes a change: the office (set by the user, e.g. "台江县商务局") and this device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Identity {
+    pub office: String,
+    pub device: String,
+}
+
+/// What a save returns to the editor.
+#[derive(Debug, Clone, Serialize)]
+pub struct Saved {
+    pub id: CaseId,
+    /// The number of this revision within the case (1 = created).
+    pub revision: i64,
+    /// Globally unique id of the head revision.
+    pub rev_id: String,
+    /// RFC 3339 with the local offset.
+    pub saved_at: String,
+    /// "HH:MM:SS", local time, for "已保存 HH:MM:SS".
+    pub saved_at_hms: String,
+    pub status: Status,
+    pub report: Report,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ListQuery {
+    /// Matches 姓名, 地区 or 账号 (substring).
+    pub text: String,
+    pub status: Option<Status>,
+    /// List the 回收站 instead of the live cases.
+    pub trash: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CaseSummary {
+    pub id: CaseId,
+    pub name: String,
+    pub title: String,
+    pub region: String,
+    pub account: String,
+    pub status: Status,
+    pub completeness: u8,
+    pub errors: usize,
+    pub warnings: usize,
+    pub updated_at: String,
+}
+
+/// One saved change of a case.
+#[derive(Debug, Clone, Serialize)]
+pub struct RevisionInfo {
+    pub rev_id: String,
+    pub parent: Option<String>,
+    pub number: i64,
+    pub office: String,
+    pub device: String,
+    pub at: String,
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    identity: Identity,
+    campaign: Campaign,
+    dicts: Dicts,
+}
+
+/// The database used when none is named: `TIANBAO_DB`, else `<data dir>/tianbao/tianbao.db`.
+pub fn default_db_path() -> Result<PathBuf, StoreError> {
+    if let Some(p) = std::env::var_os("TIANBAO_DB").filter(|p| !p.is_empty()) {
+        return Ok(PathBuf::from(p));
+    }
+    let dir = dirs::data_dir().ok_or(StoreError::NoDataDir)?;
+    Ok(dir.join("tianbao").join("tianbao.db"))
+}
+
+fn now() -> (String, String) {
+    let t = chrono::Local::now();
+    (
+        t.to_rfc3339_opts(chrono::SecondsFormat::Millis, false),
+        t.format("%H:%M:%S").to_string(),
+    )
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let shown = path.display().to_string();
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| io_error(&shown, e))?;
+        }
+        sniff(path)?;
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| match e.sqlite_error_code() {
+            Some(ErrorCode::CannotOpen) if !dir_writable(path) => StoreError::ReadOnly {
+                path: shown.clone(),
+            },
+            _ => sql_error(&shown, e),
+        })?;
+        if conn
+            .is_readonly(rusqlite::DatabaseName::Main)
+            .unwrap_or(false)
+        {
+            return Err(StoreError::ReadOnly { path: shown });
+        }
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(|e| sql_error(&shown, e))?;
+        // Reading the schema fails here for a file that is not a database at all.
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| sql_error(&shown, e))?;
+        let app_id: i32 = conn
+            .query_row("PRAGMA application_id", [], |r| r.get(0))
+            .map_err(|e| sql_error(&shown, e))?;
+        if app_id != APPLICATION_ID {
+            let tables: i64 = conn
+                .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+                .map_err(|e| sql_error(&shown, e))?;
+            if tables > 0 || version != 0 {
+                return Err(StoreError::NotOurs { path: shown });
+            }
+        }
+        if version > LATEST_VERSION {
+            return Err(StoreError::NewerSchema {
+                path: shown,
+                found: version,
+                supported: LATEST_VERSION,
+            });
+        }
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
+            .map_err(|e| sql_error(&shown, e))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            tracing::warn!("journal_mode is {mode}, not WAL");
+        }
+        conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")
+            .map_err(|e| sql_error(&shown, e))?;
+        // Fails now, not at the first keystroke, when the file or folder is read-only.
+        conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK;")
+            .map_err(|e| sql_error(&shown, e))?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+            identity: Identity {
+                office: String::new(),
+                device: String::new(),
+            },
+            campaign: Campaign::current(),
+            dicts: Dicts::current(),
+        };
+        migrations::migrate(&mut store.conn, &store.campaign, &store.dicts)
+            .map_err(|e| sql_error(&shown, e))?;
+        store.identity = store.load_identity()?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn campaign(&self) -> &Campaign {
+        &self.campaign
+    }
+
+    pub fn dicts(&self) -> &Dicts {
+        &self.dicts
+    }
+
+    pub fn identity(&self) -> Identity {
+        self.identity.clone()
+    }
+
+    /// Sets the office recorded on every later revision (e.g. "台江县商务局").
+    pub fn set_office(&mut self, office: &str) -> Result<(), StoreError> {
+        let office = office.trim();
+        self.conn
+            .execute(
+                "INSERT INTO meta(key, value) VALUES('office', ?1)
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [office],
+            )
+            .map_err(|e| self.err(e))?;
+        self.identity.office = office.to_string();
+        Ok(())
+    }
+
+    fn load_identity(&mut self) -> Result<Identity, StoreError> {
+        let get = |conn: &Connection, k: &str| -> rusqlite::Result<Option<String>> {
+            conn.query_row("SELECT value FROM meta WHERE key = ?1", [k], |r| r.get(0))
+                .optional()
+        };
+        let device = match get(&self.conn, "device").map_err(|e| self.err(e))? {
+            Some(d) => d,
+            None => {
+                let d = Uuid::new_v4().to_string();
+                self.conn
+                    .execute("INSERT INTO meta(key, value) VALUES('device', ?1)", [&d])
+                    .map_err(|e| self.err(e))?;
+                d
+            }
+        };
+        let office = get(&self.conn, "office")
+            .map_err(|e| self.err(e))?
+            .unwrap_or_default();
+        Ok(Identity { office, device })
+    }
+
+    fn err(&self, e: rusqlite::Error) -> StoreError {
+        sql_error(&self.path.display().to_string(), e)
+    }
+
+    /// Validates a case against this store's campaign rules.
+    pub fn validate(&self, case: &Case) -> Report {
+        validate(case, &self.campaign, &self.dicts)
+    }
+
+    /// Creates and saves a new, empty case.
+    pub fn create_case(&mut self) -> Result<Case, StoreError> {
+        let case = Case::new();
+        self.save_case(&case)?;
+        self.get_case(case.id)
+    }
+
+    pub fn get_case(&self, id: CaseId) -> Result<Case, StoreError> {
+        let data: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT data FROM cases WHERE id = ?1",
+                [id.to_string()],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        let data = data.ok_or(StoreError::NotFound(id))?;
+        parse_case(&id.to_string(), &data)
+    }
+
+    /// Saves a case (creating it when its id is new). Control characters are scrubbed; a case
+    /// marked ready that now has errors goes back to draft. Saving unchanged content returns the
+    /// current head without adding a revision.
+    pub fn save_case(&mut self, case: &Case) -> Result<Saved, StoreError> {
+        let mut case = case.clone();
+        if case.id.is_nil() {
+            case.id = Uuid::now_v7();
+        }
+        case.scrub();
+        let report = self.validate(&case);
+        if case.status == Status::Ready && !report.is_ready() {
+            case.status = Status::Draft;
+        }
+        let data = serde_json::to_string(&case).map_err(|e| StoreError::Sqlite(e.to_string()))?;
+        let id = case.id.to_string();
+        let head: Option<(String, String)> = self
+            .conn
+            .query_row("SELECT head, data FROM cases WHERE id = ?1", [&id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()
+            .map_err(|e| self.err(e))?;
+        if let Some((head, old)) = &head {
+            if *old == data {
+                return self.saved(case.id, head.clone(), report);
+            }
+        }
+        let (at, _) = now();
+        let rev_id = Uuid::now_v7().to_string();
+        let summary = Summary::of(&case, &report);
+        let path = self.path.display().to_string();
+        let tx = self.conn.transaction().map_err(|e| sql_error(&path, e))?;
+        tx.execute(
+            "INSERT INTO revisions(id, case_id, parent, office, device, at, data)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                rev_id,
+                id,
+                head.as_ref().map(|h| &h.0),
+                self.identity.office,
+                self.identity.device,
+                at,
+                data
+            ],
+        )
+        .map_err(|e| sql_error(&path, e))?;
+        if head.is_some() {
+            tx.execute(
+                "UPDATE cases SET head = ?2, data = ?3, status = ?4, name = ?5, title = ?6,
+                 region = ?7, account = ?8, completeness = ?9, errors = ?10, warnings = ?11,
+                 updated_at = ?12 WHERE id = ?1",
+                params![
+                    id,
+                    rev_id,
+                    data,
+                    case.status.as_str(),
+                    summary.name,
+                    summary.title,
+                    summary.region,
+                    summary.account,
+                    report.completeness,
+                    report.errors as i64,
+                    report.warnings as i64,
+                    at
+                ],
+            )
+            .map_err(|e| sql_error(&path, e))?;
+        } else {
+            tx.execute(
+                "INSERT INTO cases(id, head, data, status, name, title, region, account,
+                 completeness, errors, warnings, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+                params![
+                    id,
+                    rev_id,
+                    data,
+                    case.status.as_str(),
+                    summary.name,
+                    summary.title,
+                    summary.region,
+                    summary.account,
+                    report.completeness,
+                    report.errors as i64,
+                    report.warnings as i64,
+                    at
+                ],
+            )
+            .map_err(|e| sql_error(&path, e))?;
+        }
+        tx.commit().map_err(|e| sql_error(&path, e))?;
+        self.saved(case.id, rev_id, report)
+    }
+
+    fn saved(&self, id: CaseId, rev_id: String, report: Report) -> Result<Saved, StoreError> {
+        let (at, status, number): (String, String, i64) = self
+            .conn
+            .query_row(
+                "SELECT r.at, c.status,
+                        (SELECT count(*) FROM revisions WHERE case_id = c.id)
+                 FROM cases c JOIN revisions r ON r.id = c.head WHERE c.id = ?1",
+                [id.to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .map_err(|e| self.err(e))?;
+        let hms = chrono::DateTime::parse_from_rfc3339(&at)
+            .map(|t| {
+                t.with_timezone(&chrono::Local)
+                    .format("%H:%M:%S")
+                    .to_string()
+            })
+            .unwrap_or_default();
+        Ok(Saved {
+            id,
+            revision: number,
+            rev_id,
+            saved_at: at,
+            saved_at_hms: hms,
+            status: Status::parse(&status).unwrap_or_default(),
+            report,
+        })
+    }
+
+    /// Marks a case 已完成 (refused while errors remain) or back to 草稿.
+    pub fn set_status(&mut self, id: CaseId, status: Status) -> Result<Saved, StoreError> {
+        let mut case = self.get_case(id)?;
+        if status == Status::Ready {
+            let report = self.validate(&case);
+            if !report.is_ready() {
+                return Err(StoreError::NotReady {
+                    errors: report.errors,
+                });
+            }
+        }
+        case.status = status;
+        self.save_case(&case)
+    }
+
+    pub fn list_cases(&self, q: &ListQuery) -> Result<Vec<CaseSummary>, StoreError> {
+        let text = q.text.trim();
+        let pattern = format!(
+            "%{}%",
+            text.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, name, title, region, account, status, completeness, errors, warnings,
+                        updated_at
+                 FROM cases
+                 WHERE (deleted_at IS NOT NULL) = ?1
+                   AND (?2 IS NULL OR status = ?2)
+                   AND (?3 = '' OR name LIKE ?4 ESCAPE '\\' OR region LIKE ?4 ESCAPE '\\'
+                        OR account LIKE ?4 ESCAPE '\\' OR title LIKE ?4 ESCAPE '\\')
+                 ORDER BY updated_at DESC, id",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(
+                params![q.trash, q.status.map(|s| s.as_str()), text, pattern],
+                |r| {
+                    let id: String = r.get(0)?;
+                    let status: String = r.get(5)?;
+                    Ok(CaseSummary {
+                        id: Uuid::parse_str(&id).unwrap_or_default(),
+                        name: r.get(1)?,
+                        title: r.get(2)?,
+                        region: r.get(3)?,
+                        account: r.get(4)?,
+                        status: Status::parse(&status).unwrap_or_default(),
+                        completeness: r.get::<_, i64>(6)?.clamp(0, 100) as u8,
+                        errors: r.get::<_, i64>(7)?.max(0) as usize,
+                        warnings: r.get::<_, i64>(8)?.max(0) as usize,
+                        updated_at: r.get(9)?,
+                    })
+                },
+            )
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+    }
+
+    /// Moves a case to the 回收站 (nothing is lost; `restore_case` brings it back).
+    pub fn delete_case(&mut self, id: CaseId) -> Result<(), StoreError> {
+        let (at, _) = now();
+        self.set_deleted(id, Some(at))
+    }
+
+    pub fn restore_case(&mut self, id: CaseId) -> Result<(), StoreError> {
+        self.set_deleted(id, None)
+    }
+
+    fn set_deleted(&mut self, id: CaseId, at: Option<String>) -> Result<(), StoreError> {
+        let n = self
+            .conn
+            .execute(
+                "UPDATE cases SET deleted_at = ?2 WHERE id = ?1",
+                params![id.to_string(), at],
+            )
+            .map_err(|e| self.err(e))?;
+        if n == 0 {
+            return Err(StoreError::NotFound(id));
+        }
+        Ok(())
+    }
+
+    /// Deletes a case from the 回收站 for good, with its history. Only cases already in the
+    /// 回收站 can be purged.
+    pub fn purge_case(&mut self, id: CaseId) -> Result<(), StoreError> {
+        let path = self.path.display().to_string();
+        let tx = self.conn.transaction().map_err(|e| sql_error(&path, e))?;
+        let n = tx
+            .execute(
+                "DELETE FROM cases WHERE id = ?1 AND deleted_at IS NOT NULL",
+                [id.to_string()],
+            )
+            .map_err(|e| sql_error(&path, e))?;
+        if n == 0 {
+            return Err(StoreError::NotFound(id));
+        }
+        tx.execute("DELETE FROM revisions WHERE case_id = ?1", [id.to_string()])
+            .map_err(|e| sql_error(&path, e))?;
+        tx.commit().map_err(|e| sql_error(&path, e))
+    }
+
+    /// A copy of a case under a new id, as a draft, its name marked （副本）.
+    pub fn duplicate_case(&mut self, id: CaseId) -> Result<Case, StoreError> {
+        let mut case = self.get_case(id)?;
+        case.id = Uuid::now_v7();
+        case.status = Status::Draft;
+        case.person.name = format!("{}（副本）", case.person.name.trim());
+        self.save_case(&case)?;
+        Ok(case)
+    }
+
+    /// The saved changes of a case, oldest first.
+    pub fn history(&self, id: CaseId) -> Result<Vec<RevisionInfo>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, parent, office, device, at FROM revisions WHERE case_id = ?1
+                 ORDER BY rowid",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([id.to_string()], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                ))
+            })
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for (i, row) in rows.enumerate() {
+            let (rev_id, parent, office, device, at) = row.map_err(|e| self.err(e))?;
+            out.push(RevisionInfo {
+                rev_id,
+                parent,
+                number: i as i64 + 1,
+                office,
+                device,
+                at,
+            });
+        }
+        if out.is_empty() {
+            return Err(StoreError::NotFound(id));
+        }
+        Ok(out)
+    }
+
+    /// The case as it was at a revision.
+    pub fn case_at(&self, rev_id: &str) -> Result<Case, StoreError> {
+        let data: Option<String> = self
+            .conn
+            .query_row("SELECT data FROM revisions WHERE id = ?1", [rev_id], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(|e| self.err(e))?;
+        let data = data.ok_or_else(|| StoreError::Corrupt {
+            id: rev_id.to_string(),
+            detail: "没有这个版本".into(),
+        })?;
+        parse_case(rev_id, &data)
+    }
+}
+
+/// The columns the case list shows and searches, taken from a case on every save.
+pub(crate) struct Summary {
+    pub name: String,
+    pub title: String,
+    pub region: String,
+    pub account: String,
+}
+
+impl Summary {
+    pub(crate) fn of(case: &Case, _report: &Report) -> Summary {
+        Summary {
+            name: case.person.name.trim().to_string(),
+            title: case.intro.title.trim().to_string(),
+            region: case.region.one_line(),
+            account: case.business.account_name.trim().to_string(),
+        }
+    }
+}
+
+pub(crate) fn parse_case(id: &str, data: &str) -> Result<Case, StoreError> {
+    serde_json::from_str(data).map_err(|e| StoreError::Corrupt {
+        id: id.to_string(),
+        detail: e.to_string(),
+    })
+}
+
+/// Refuses, before SQLite touches it, a non-empty file that does not start with SQLite's magic.
+fn sniff(path: &Path) -> Result<(), StoreError> {
+    use std::io::Read;
+    let shown = path.display().to_string();
+    let mut f = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(io_error(&shown, e)),
+    };
+    let mut head = [0u8; 16];
+    let mut n = 0;
+    while n < head.len() {
+        match f.read(&mut head[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) => return Err(io_error(&shown, e)),
+        }
+    }
+    if n == 0 {
+        return Ok(());
+    }
+    if n < 16 || &head != b"SQLite format 3\0" {
+        return Err(StoreError::NotOurs { path: shown });
+    }
+    Ok(())
+}
+
+/// Whether a file can be created beside `path` (false for a read-only folder or medium).
+fn dir_writable(path: &Path) -> bool {
+    let dir = match path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        Some(d) => d.to_path_buf(),
+        None => PathBuf::from("."),
+    };
+    let probe = dir.join(format!(".tianbao-probe-{}", Uuid::new_v4()));
+    match std::fs::File::create(&probe) {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+fn io_error(path: &str, e: std::io::Error) -> StoreError {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        PermissionDenied | ReadOnlyFilesystem => StoreError::ReadOnly {
+            path: path.to_string(),
+        },
+        StorageFull => StoreError::DiskFull {
+            path: path.to_string(),
+        },
+        _ => StoreError::Open {
+            path: path.to_string(),
+            detail: e.to_string(),
+        },
+    }
+}
+
+fn sql_error(path: &str, e: rusqlite::Error) -> StoreError {
+    let path = path.to_string();
+    match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => StoreError::NotOurs { path },
+        Some(ErrorCode::ReadOnly) | Some(ErrorCode::PermissionDenied) => {
+            StoreError::ReadOnly { path }
+        }
+        Some(ErrorCode::CannotOpen) => StoreError::Open {
+            detail: "无法创建或打开文件".into(),
+            path,
+        },
+        Some(ErrorCode::DiskFull) => StoreError::DiskFull { path },
+        _ => StoreError::Sqlite(e.to_string()),
+    }
+}

@@ -1,0 +1,290 @@
+//! The SQLite store: migrations, saves as revisions, 回收站, duplicates, bad files.
+mod common;
+
+use rusqlite::Connection;
+use std::path::PathBuf;
+use tianbao::campaign::Campaign;
+use tianbao::dicts::Dicts;
+use tianbao::model::{Case, Status};
+use tianbao::store::{migrate_to, ListQuery, Store, StoreError, LATEST_VERSION};
+
+fn temp_db() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("sub").join("tianbao.db");
+    (dir, p)
+}
+
+#[test]
+fn an_empty_database_is_created_at_the_latest_version_in_wal_mode() {
+    let (_d, p) = temp_db();
+    let store = Store::open(&p).unwrap();
+    assert!(!store.identity().device.is_empty());
+    drop(store);
+    let conn = Connection::open(&p).unwrap();
+    let v: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, LATEST_VERSION);
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+}
+
+#[test]
+fn every_earlier_version_migrates_without_losing_a_case() {
+    for from in 1..LATEST_VERSION {
+        let (_d, p) = temp_db();
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        let case = common::sample_case();
+        {
+            let mut conn = Connection::open(&p).unwrap();
+            migrate_to(&mut conn, from, &Campaign::current(), &Dicts::current()).unwrap();
+            // A case written as version 1 wrote it: head JSON plus one revision.
+            let data = serde_json::to_string(&case).unwrap();
+            conn.execute(
+                "INSERT INTO revisions(id, case_id, parent, office, device, at, data)
+                 VALUES ('r1', ?1, NULL, '台江县商务局', 'dev-1', '2024-05-01T10:00:00+08:00', ?2)",
+                rusqlite::params![case.id.to_string(), data],
+            )
+            .unwrap();
+            conn.execute(
+                "INSERT INTO cases(id, head, data, status, name, region, account, created_at, updated_at)
+                 VALUES (?1, 'r1', ?2, 'draft', '李明', '贵州省', '苗绣阿明',
+                         '2024-05-01T10:00:00+08:00', '2024-05-01T10:00:00+08:00')",
+                rusqlite::params![case.id.to_string(), data],
+            )
+            .unwrap();
+        }
+        let store = Store::open(&p).unwrap();
+        assert_eq!(store.get_case(case.id).unwrap(), case, "from v{from}");
+        let list = store.list_cases(&ListQuery::default()).unwrap();
+        assert_eq!(list.len(), 1);
+        // The list columns added by version 2 are filled in from the case.
+        assert_eq!(list[0].completeness, 100);
+        assert_eq!(list[0].errors, 0);
+        assert_eq!(list[0].title, case.intro.title);
+        let h = store.history(case.id).unwrap();
+        assert_eq!(h[0].office, "台江县商务局");
+    }
+}
+
+#[test]
+fn each_save_is_a_revision_with_who_and_when() {
+    let (_d, p) = temp_db();
+    let mut store = Store::open(&p).unwrap();
+    store.set_office("台江县商务局").unwrap();
+    let mut case = store.create_case().unwrap();
+    case.person.name = "李".into();
+    let s1 = store.save_case(&case).unwrap();
+    case.person.name = "李明".into();
+    let s2 = store.save_case(&case).unwrap();
+    assert_eq!((s1.revision, s2.revision), (2, 3));
+    assert_eq!(s2.saved_at_hms.len(), 8);
+    // Saving the same content again adds nothing.
+    let s3 = store.save_case(&case).unwrap();
+    assert_eq!(s3.revision, 3);
+    assert_eq!(s3.rev_id, s2.rev_id);
+    let h = store.history(case.id).unwrap();
+    assert_eq!(h.len(), 3);
+    assert_eq!(h[2].parent.as_deref(), Some(h[1].rev_id.as_str()));
+    assert!(h
+        .iter()
+        .all(|r| r.office == "台江县商务局" && r.device == store.identity().device));
+    assert_eq!(store.case_at(&h[1].rev_id).unwrap().person.name, "李");
+}
+
+#[test]
+fn a_saved_case_survives_closing_and_reopening() {
+    let (_d, p) = temp_db();
+    let case = common::sample_case();
+    {
+        let mut store = Store::open(&p).unwrap();
+        store.save_case(&case).unwrap();
+    }
+    let store = Store::open(&p).unwrap();
+    assert_eq!(store.get_case(case.id).unwrap(), case);
+}
+
+#[test]
+fn ready_only_without_errors_and_back_to_draft_when_broken() {
+    let (_d, p) = temp_db();
+    let mut store = Store::open(&p).unwrap();
+    let empty = store.create_case().unwrap();
+    match store.set_status(empty.id, Status::Ready) {
+        Err(StoreError::NotReady { errors }) => assert!(errors > 5),
+        other => panic!("expected NotReady, got {other:?}"),
+    }
+    let mut case = common::sample_case();
+    store.save_case(&case).unwrap();
+    let s = store.set_status(case.id, Status::Ready).unwrap();
+    assert_eq!(s.status, Status::Ready);
+    case.status = Status::Ready;
+    case.person.name.clear();
+    let s = store.save_case(&case).unwrap();
+    assert_eq!(s.status, Status::Draft);
+    assert_eq!(store.get_case(case.id).unwrap().status, Status::Draft);
+}
+
+#[test]
+fn list_search_filter_trash_restore_duplicate() {
+    let (_d, p) = temp_db();
+    let mut store = Store::open(&p).unwrap();
+    let a = common::sample_case();
+    store.save_case(&a).unwrap();
+    store.set_status(a.id, Status::Ready).unwrap();
+    let mut b = Case::new();
+    b.person.name = "阿依古丽·买买提".into();
+    b.region.province = "新疆维吾尔自治区".into();
+    b.business.account_name = "库尔勒香梨_小古丽".into();
+    store.save_case(&b).unwrap();
+
+    let q = |text: &str| ListQuery {
+        text: text.into(),
+        ..Default::default()
+    };
+    assert_eq!(store.list_cases(&q("")).unwrap().len(), 2);
+    assert_eq!(store.list_cases(&q("李明")).unwrap()[0].id, a.id);
+    assert_eq!(store.list_cases(&q("新疆")).unwrap()[0].id, b.id);
+    assert_eq!(store.list_cases(&q("苗绣阿明")).unwrap()[0].id, a.id);
+    // LIKE wildcards are taken literally.
+    assert_eq!(store.list_cases(&q("%")).unwrap().len(), 0);
+    assert_eq!(store.list_cases(&q("香梨_")).unwrap().len(), 1);
+    let ready = ListQuery {
+        status: Some(Status::Ready),
+        ..Default::default()
+    };
+    assert_eq!(store.list_cases(&ready).unwrap().len(), 1);
+    let s = &store.list_cases(&q("李明")).unwrap()[0];
+    assert_eq!((s.completeness, s.errors), (100, 0));
+
+    store.delete_case(b.id).unwrap();
+    assert_eq!(store.list_cases(&q("")).unwrap().len(), 1);
+    let trash = ListQuery {
+        trash: true,
+        ..Default::default()
+    };
+    assert_eq!(store.list_cases(&trash).unwrap()[0].id, b.id);
+    // Still readable while in the 回收站, and restorable.
+    assert_eq!(store.get_case(b.id).unwrap().person.name, b.person.name);
+    store.restore_case(b.id).unwrap();
+    assert_eq!(store.list_cases(&q("")).unwrap().len(), 2);
+
+    let copy = store.duplicate_case(a.id).unwrap();
+    assert_ne!(copy.id, a.id);
+    assert_eq!(copy.status, Status::Draft);
+    assert_eq!(copy.person.name, "李明（副本）");
+    assert_eq!(copy.results, a.results);
+    assert_eq!(store.list_cases(&q("")).unwrap().len(), 3);
+
+    // Purge works only from the 回收站.
+    assert!(matches!(
+        store.purge_case(copy.id),
+        Err(StoreError::NotFound(_))
+    ));
+    store.delete_case(copy.id).unwrap();
+    store.purge_case(copy.id).unwrap();
+    assert!(matches!(
+        store.get_case(copy.id),
+        Err(StoreError::NotFound(_))
+    ));
+}
+
+#[test]
+fn control_characters_are_scrubbed_and_big_pastes_kept() {
+    let (_d, p) = temp_db();
+    let mut store = Store::open(&p).unwrap();
+    let mut c = Case::new();
+    c.results = format!("{}\u{0}尾👍", "字".repeat(40_000));
+    let s = store.save_case(&c).unwrap();
+    assert_eq!(s.report.counts.results.words, 40_001 + 1);
+    let back = store.get_case(c.id).unwrap();
+    assert!(back.results.ends_with("字尾👍"));
+    assert!(!back.results.contains('\u{0}'));
+}
+
+#[test]
+fn a_file_that_is_not_sqlite_is_refused_untouched() {
+    let (_d, p) = temp_db();
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(&p, "这不是数据库，而是一封信。".repeat(100)).unwrap();
+    let before = std::fs::read(&p).unwrap();
+    let e = Store::open(&p).err().expect("refused");
+    assert!(matches!(e, StoreError::NotOurs { .. }), "{e:?}");
+    let msg = e.to_string();
+    assert!(
+        msg.contains("不是填报助手的数据库") && msg.contains("tianbao.db"),
+        "{msg}"
+    );
+    assert_eq!(std::fs::read(&p).unwrap(), before);
+}
+
+#[test]
+fn another_programs_sqlite_database_is_refused() {
+    let (_d, p) = temp_db();
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    Connection::open(&p)
+        .unwrap()
+        .execute_batch("CREATE TABLE contacts(name TEXT); INSERT INTO contacts VALUES ('x');")
+        .unwrap();
+    let e = Store::open(&p).err().expect("refused");
+    assert!(matches!(e, StoreError::NotOurs { .. }), "{e:?}");
+}
+
+#[test]
+fn a_database_from_a_newer_version_is_refused_untouched() {
+    let (_d, p) = temp_db();
+    Store::open(&p).unwrap();
+    Connection::open(&p)
+        .unwrap()
+        .execute_batch(&format!("PRAGMA user_version = {}", LATEST_VERSION + 1))
+        .unwrap();
+    let e = Store::open(&p).err().expect("refused");
+    match &e {
+        StoreError::NewerSchema {
+            found, supported, ..
+        } => {
+            assert_eq!((*found, *supported), (LATEST_VERSION + 1, LATEST_VERSION))
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(e.to_string().contains("升级"));
+    let v: i64 = Connection::open(&p)
+        .unwrap()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, LATEST_VERSION + 1);
+}
+
+#[test]
+fn a_read_only_folder_is_a_clear_message() {
+    // root ignores file modes, but not a read-only file system such as /sys.
+    let is_root = effective_uid() == 0;
+    let _guard;
+    let p = if is_root {
+        PathBuf::from("/sys/tianbao-test/tianbao.db")
+    } else {
+        let d = tempfile::tempdir().unwrap();
+        let mut perms = std::fs::metadata(d.path()).unwrap().permissions();
+        std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o555);
+        std::fs::set_permissions(d.path(), perms).unwrap();
+        let p = d.path().join("tianbao.db");
+        _guard = d;
+        p
+    };
+    let e = Store::open(&p).err().expect("refused");
+    assert!(matches!(e, StoreError::ReadOnly { .. }), "{e:?}");
+    assert!(e.to_string().contains("只读"), "{e}");
+}
+
+fn effective_uid() -> u32 {
+    // No libc dependency: read the effective uid from /proc.
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Uid:"))
+                .and_then(|l| l.split_whitespace().nth(2).map(|x| x.parse().unwrap_or(1)))
+        })
+        .unwrap_or(1)
+}
