@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""Runs the end-to-end tests (tests/e2e/test_*.py, functions test_*) against a running
+tauri-driver, one after another, each with its own temp folder and a time limit, and ends with
+the line `N passed, M failed`.
+
+    python3 tests/e2e/run.py [-k SUBSTRING]
+
+Needs: DISPLAY, tauri-driver at $TAURI_DRIVER_URL (default http://127.0.0.1:4444), the app
+built at target/debug/tianbao-app. scripts/test.sh sets all of that up.
+"""
+
+import argparse
+import importlib
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import time
+import traceback
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+import harness  # noqa: E402
+
+TEST_TIMEOUT = int(os.environ.get("E2E_TEST_TIMEOUT", "240"))
+
+
+class Timeout(Exception):
+    pass
+
+
+def _alarm(signum, frame):
+    raise Timeout(f"测试超过 {TEST_TIMEOUT} 秒")
+
+
+class Ctx:
+    """What a test gets: a temp folder of its own and bookkeeping of the apps it started."""
+
+    def __init__(self, name):
+        self.name = name
+        self.tmp = tempfile.mkdtemp(prefix=f"tianbao-e2e-{name}-")
+        self.apps = []
+
+    def db(self, name="cases.db"):
+        return os.path.join(self.tmp, name)
+
+    def app(self, db=None, **kw):
+        a = harness.App(db=db if db is not None else self.db(), **kw)
+        self.apps.append(a)
+        return a
+
+    def app_env(self, **kw):
+        """The app with no --db: it uses TIANBAO_DB from tauri-driver's environment."""
+        a = harness.App(db=None, **kw)
+        self.apps.append(a)
+        return a
+
+    def cleanup(self):
+        for a in self.apps:
+            try:
+                a.s.delete(timeout=10)
+            except Exception:
+                pass
+        # Anything of ours still running (by pid, found through our temp folder).
+        for d in os.listdir("/proc"):
+            if not d.isdigit():
+                continue
+            try:
+                with open(f"/proc/{d}/cmdline", "rb") as f:
+                    if self.tmp.encode() in f.read():
+                        os.kill(int(d), signal.SIGKILL)
+            except OSError:
+                pass
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def discover(pattern):
+    tests = []
+    for fname in sorted(os.listdir(HERE)):
+        if not (fname.startswith("test_") and fname.endswith(".py")):
+            continue
+        mod = importlib.import_module(fname[:-3])
+        for name in sorted(vars(mod)):
+            fn = getattr(mod, name)
+            if name.startswith("test_") and callable(fn):
+                full = f"{fname[:-3]}.{name}"
+                if not pattern or pattern in full:
+                    tests.append((full, fn, getattr(fn, "__code__").co_firstlineno))
+    # In file order, not alphabetical, within a module.
+    tests.sort(key=lambda t: (t[0].split(".")[0], t[2]))
+    return [(n, f) for n, f, _ in tests]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("-k", default="", help="run only tests whose name contains this")
+    args = ap.parse_args()
+    tests = discover(args.k)
+    if not tests:
+        print("没有找到端到端测试")
+        print("0 passed, 1 failed")
+        return 1
+    signal.signal(signal.SIGALRM, _alarm)
+    passed = failed = 0
+    failures = []
+    t_all = time.monotonic()
+    for name, fn in tests:
+        ctx = Ctx(name.split(".")[-1])
+        t0 = time.monotonic()
+        signal.alarm(TEST_TIMEOUT)
+        try:
+            fn(ctx)
+            signal.alarm(0)
+            passed += 1
+            print(f"ok   {name} ({time.monotonic() - t0:.1f} s)", flush=True)
+        except BaseException as e:  # noqa: BLE001 — a failing test must not stop the run
+            signal.alarm(0)
+            failed += 1
+            failures.append(name)
+            print(f"FAIL {name} ({time.monotonic() - t0:.1f} s): {e}", flush=True)
+            traceback.print_exc(limit=6)
+            if isinstance(e, KeyboardInterrupt):
+                break
+        finally:
+            ctx.cleanup()
+    print(f"端到端测试用时 {time.monotonic() - t_all:.1f} 秒", flush=True)
+    if failures:
+        print("失败：" + "，".join(failures))
+    print(f"{passed} passed, {failed} failed", flush=True)
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
