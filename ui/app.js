@@ -79,6 +79,21 @@ async function main() {
     }
   });
 
+  // Closing the window (the × button, Alt+F4, the system shutting down the session) first saves
+  // what was typed. If that save fails the window stays open once, with the error shown.
+  const win = window.__TAURI__?.window?.getCurrentWindow?.();
+  let warned = false;
+  if (win) {
+    await win.onCloseRequested(async (event) => {
+      const ok = await editor.flush({ force: true });
+      if (!ok && !warned) {
+        warned = true;
+        event.preventDefault();
+        toast('内容没能保存（见上方提示）。再次关闭窗口将放弃未保存的内容。', { error: true, ms: 15000 });
+      }
+    });
+  }
+
   show('list-view');
   await list.refresh();
   $('#search').focus();

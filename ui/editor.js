@@ -37,6 +37,8 @@ export function createEditor({ info, onBack }) {
   });
 
   function showSaveState(state, detail) {
+    // data-state tells tests (and styles) whether everything typed is on disk.
+    saveState.dataset.state = state === 'saved' && autosave.dirty ? 'dirty' : state;
     saveState.classList.remove('error', 'saving');
     if (state === 'saving') {
       saveState.textContent = '正在保存…';
@@ -335,6 +337,7 @@ export function createEditor({ info, onBack }) {
 
   function changed(el) {
     if (!readInto(el)) return;
+    saveState.dataset.state = 'dirty';
     autosave.input();
     if (!composing) live.trigger();
   }
@@ -390,6 +393,7 @@ export function createEditor({ info, onBack }) {
     renderPractices();
     const f = focusSel && $(focusSel, form);
     if (f) (f.disabled ? $(`#${idOf(`practices.${i}.highlight`)}`, form) : f)?.focus();
+    saveState.dataset.state = 'dirty';
     autosave.input();
     live.trigger();
   });
@@ -578,6 +582,7 @@ export function createEditor({ info, onBack }) {
       composing = false;
       autosave.reset();
       saveState.textContent = '';
+      saveState.dataset.state = 'saved';
       saveState.classList.remove('error', 'saving');
       build();
       updateTitle();

@@ -57,9 +57,9 @@ export function createList({ onOpen }) {
     const tr = h(
       'tr',
       { dataset: { id: s.id }, class: trash ? 'trashed' : '' },
-      h('td', { class: 'c-name' }, s.name || '未命名案例'),
-      h('td', { class: 'c-region' }, s.region || '—'),
-      h('td', { class: 'c-account' }, s.account || '—'),
+      h('td', { class: 'c-name' }, clip(s.name || '未命名案例', s.title)),
+      h('td', { class: 'c-region' }, clip(s.region || '—')),
+      h('td', { class: 'c-account' }, clip(s.account || '—')),
       h('td', { class: 'c-status' }, h('span', { class: `status-badge ${s.status}` }, STATUS_LABEL[s.status] || s.status)),
       h(
         'td',
@@ -73,6 +73,11 @@ export function createList({ onOpen }) {
     );
     if (!trash) tr.addEventListener('dblclick', () => onOpen(s.id));
     return tr;
+  }
+
+  // Long values are cut with an ellipsis; the whole value is in the tooltip.
+  function clip(text, sub) {
+    return h('span', { class: 'clip', title: sub ? `${text}\n${sub}` : text }, text);
   }
 
   async function remove(s) {

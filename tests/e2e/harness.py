@@ -1,36 +1,118 @@
 """Starting, finding, closing and killing the real app for the end-to-end tests.
 
-The app is started by tauri-driver (which starts WebKitWebDriver, which starts the app with the
-arguments given in `tauri:options`). Each test names its own database with `--db FILE`; the
-environment of tauri-driver (TIANBAO_DB, DISPLAY, …) is passed through to the app.
+Every run of the app gets a tauri-driver of its own (and so a WebKitWebDriver of its own) on
+free local ports: WebKitWebDriver keeps one session at a time and does not recover cleanly when
+the app under it is killed with SIGKILL, so nothing is shared between two runs. The app inherits
+the environment of its tauri-driver: each run names its database with TIANBAO_DB there (and the
+tests check that it arrives), or with `--db FILE` in `tauri:options.args`.
 """
 
 import os
 import signal
+import socket
 import subprocess
 import time
+import urllib.request
 
 from wd import Session, WebDriverError
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-DRIVER = os.environ.get("TAURI_DRIVER_URL", "http://127.0.0.1:4444")
 APP = os.environ.get("TIANBAO_APP", os.path.join(ROOT, "target", "debug", "tianbao-app"))
 CLI = os.environ.get("TIANBAO_CLI", os.path.join(ROOT, "target", "debug", "tianbao"))
+TAURI_DRIVER = os.environ.get("TAURI_DRIVER", os.path.join(ROOT, "tools", "bin", "tauri-driver"))
 SHOTS = os.environ.get("E2E_SCREENSHOTS", os.path.join(ROOT, "out", "screenshots"))
 SESSION_TIMEOUT = float(os.environ.get("E2E_SESSION_TIMEOUT", "60"))
+LOGS = os.environ.get("E2E_LOGS", "")
+
+
+_used_ports = set()
+
+
+def _free_port():
+    """A free local port, never one handed out before in this run (a port of a driver that was
+    just stopped may still be held by a dying process)."""
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port not in _used_ports:
+            _used_ports.add(port)
+            return port
+
+
+class Driver:
+    """tauri-driver in a process group of its own; stop() ends it and everything under it."""
+
+    def __init__(self, env_extra, log_path):
+        if not os.environ.get("DISPLAY"):
+            raise AssertionError("没有 DISPLAY：tauri-driver 需要图形显示（scripts/test.sh 会启动 Xvfb）")
+        self.port = _free_port()
+        native = _free_port()
+        env = dict(os.environ)
+        env.setdefault("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
+        env.update(env_extra)
+        self.log = open(log_path, "ab")
+        self.proc = subprocess.Popen(
+            [TAURI_DRIVER, "--port", str(self.port), "--native-port", str(native)],
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.url = f"http://127.0.0.1:{self.port}"
+        end = time.monotonic() + 20
+        while True:
+            # Ready when both tauri-driver and the WebKitWebDriver behind it answer.
+            try:
+                with urllib.request.urlopen(self.url + "/status", timeout=2):
+                    pass
+                with urllib.request.urlopen(f"http://127.0.0.1:{native}/status", timeout=2):
+                    break
+            except OSError:
+                if self.proc.poll() is not None or time.monotonic() > end:
+                    self.stop()
+                    raise AssertionError(f"tauri-driver 没有启动（日志 {log_path}）") from None
+                time.sleep(0.1)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            for sig in (signal.SIGTERM, signal.SIGKILL):
+                try:
+                    os.killpg(self.proc.pid, sig)
+                except ProcessLookupError:
+                    break
+                try:
+                    self.proc.wait(timeout=3)
+                    break
+                except subprocess.TimeoutExpired:
+                    continue
+        # WebKitWebDriver and the app may outlive tauri-driver in its group: end the group.
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self.log.close()
 
 
 class App:
-    """One run of the app on one database."""
+    """One run of the app on one database (TIANBAO_DB in its environment, or --db)."""
 
-    def __init__(self, db=None, args=None, wait_ready=True):
+    def __init__(self, db=None, env_db=None, args=None, wait_ready=True, log_dir=None):
         self.db = db
+        self.env_db = env_db
         argv = list(args or [])
         if db:
             argv = ["--db", db] + argv
+        env = {"TIANBAO_DB": env_db} if env_db else {}
+        log_dir = log_dir or LOGS or "/tmp"
+        self.driver = Driver(env, os.path.join(log_dir, "tauri-driver.log"))
         caps = {"alwaysMatch": {"tauri:options": {"application": APP, "args": argv}}}
         t0 = time.monotonic()
-        self.s = Session(DRIVER, caps, timeout=SESSION_TIMEOUT)
+        try:
+            self.s = Session(self.driver.url, caps, timeout=SESSION_TIMEOUT)
+        except BaseException:
+            self.driver.stop()
+            raise
         self.session_s = time.monotonic() - t0
         self.ready_s = None
         if wait_ready:
@@ -43,7 +125,7 @@ class App:
 
     # --- the process ---
     def pid(self):
-        """The app's process id: the process running APP whose arguments name our database."""
+        """The app's process id: the process running APP in our tauri-driver's process group."""
         want = os.path.realpath(APP)
         found = []
         for d in os.listdir("/proc"):
@@ -51,47 +133,51 @@ class App:
                 continue
             try:
                 exe = os.readlink(f"/proc/{d}/exe")
-                with open(f"/proc/{d}/cmdline", "rb") as f:
-                    argv = f.read().split(b"\0")
+                pgid = os.getpgid(int(d))
             except OSError:
                 continue
-            if exe.replace(" (deleted)", "") != want:
-                continue
-            if self.db is None or self.db.encode() in argv:
+            if exe.replace(" (deleted)", "") == want and pgid == self.driver.proc.pid and not _zombie(int(d)):
                 found.append(int(d))
         if len(found) != 1:
             raise AssertionError(f"应有一个应用进程，找到 {found}")
         return found[0]
 
     def kill9(self):
+        """SIGKILL the app (as a power cut would end it), then end its driver."""
         pid = self.pid()
         os.kill(pid, signal.SIGKILL)
-        for _ in range(100):
-            if not os.path.exists(f"/proc/{pid}") or _zombie(pid):
-                break
-            time.sleep(0.05)
-        self.s.delete(timeout=15)
+        _wait_gone(pid)
+        self.stop()
         return pid
 
     def quit(self):
-        """Ends the WebDriver session, which closes the app the way tauri-driver does."""
-        pid = None
-        try:
-            pid = self.pid()
-        except AssertionError:
-            pass
+        """Closes the app the way a WebDriver client does (delete the session), then ends the
+        driver. True when the app process had ended by itself."""
+        pid = self.pid()
         self.s.delete(timeout=30)
-        if pid:
-            for _ in range(100):
-                if not os.path.exists(f"/proc/{pid}") or _zombie(pid):
-                    return True
-                time.sleep(0.05)
-            return False
-        return True
+        gone = _wait_gone(pid, 10)
+        self.stop()
+        return gone
+
+    def stop(self):
+        try:
+            self.s.delete(timeout=5)
+        except Exception:
+            pass
+        self.driver.stop()
 
     # --- the page ---
     def __getattr__(self, name):
         return getattr(self.s, name)
+
+
+def _wait_gone(pid, secs=5):
+    end = time.monotonic() + secs
+    while time.monotonic() < end:
+        if not os.path.exists(f"/proc/{pid}") or _zombie(pid):
+            return True
+        time.sleep(0.05)
+    return False
 
 
 def _zombie(pid):
@@ -169,11 +255,31 @@ def counter(app, key):
 
 
 def wait_saved(app, timeout=5):
+    """Until everything typed is saved: the indicator reads 已保存 HH:MM:SS and nothing newer is
+    pending (data-state)."""
     return app.wait(
-        lambda: (app.find("#save-state").text or "").startswith("已保存"),
+        lambda: app.js(
+            "const e = document.getElementById('save-state');"
+            "return e.dataset.state === 'saved' && e.textContent.startsWith('已保存')"
+        ),
         timeout=timeout,
         what="“已保存”",
     )
+
+
+def close_window(app):
+    """Closes the window as its × button does (Tauri's close → close-requested → the page saves
+    → destroy); returns True when the app process then ended by itself."""
+    pid = app.pid()
+    app.js("setTimeout(() => window.__TAURI__.window.getCurrentWindow().close(), 0); return true;")
+    gone = _wait_gone(pid, 10)
+    app.stop()
+    return gone
+
+
+def rows_text(app):
+    """The text of the case list as shown (innerText: WebDriver's element text skips cells)."""
+    return app.js("return document.getElementById('case-rows').innerText")
 
 
 def open_first(app):

@@ -5,8 +5,9 @@ the line `N passed, M failed`.
 
     python3 tests/e2e/run.py [-k SUBSTRING]
 
-Needs: DISPLAY, tauri-driver at $TAURI_DRIVER_URL (default http://127.0.0.1:4444), the app
-built at target/debug/tianbao-app. scripts/test.sh sets all of that up.
+Needs: DISPLAY (an X server, e.g. Xvfb), tools/bin/tauri-driver (or $TAURI_DRIVER) and the app
+built at target/debug/tianbao-app (or $TIANBAO_APP). Each run of the app gets a tauri-driver of
+its own (see harness.py). scripts/test.sh sets all of that up.
 """
 
 import argparse
@@ -46,32 +47,35 @@ class Ctx:
     def db(self, name="cases.db"):
         return os.path.join(self.tmp, name)
 
-    def app(self, db=None, **kw):
-        a = harness.App(db=db if db is not None else self.db(), **kw)
+    def app(self, db=None, via="env", **kw):
+        """Starts the app on `db` (default: this test's cases.db), named by TIANBAO_DB in the
+        environment of its tauri-driver (via="env") or by `--db FILE` (via="arg")."""
+        db = db or self.db()
+        if via == "env":
+            a = harness.App(env_db=db, log_dir=self.tmp, **kw)
+        else:
+            a = harness.App(db=db, log_dir=self.tmp, **kw)
         self.apps.append(a)
         return a
 
-    def app_env(self, **kw):
-        """The app with no --db: it uses TIANBAO_DB from tauri-driver's environment."""
-        a = harness.App(db=None, **kw)
+    def app_with(self, **kw):
+        a = harness.App(log_dir=self.tmp, **kw)
         self.apps.append(a)
         return a
+
+    def log_tail(self, lines=30):
+        p = os.path.join(self.tmp, "tauri-driver.log")
+        try:
+            with open(p, "rb") as f:
+                return b"\n".join(f.read().splitlines()[-lines:]).decode("utf-8", "replace")
+        except OSError:
+            return ""
 
     def cleanup(self):
         for a in self.apps:
             try:
-                a.s.delete(timeout=10)
+                a.stop()
             except Exception:
-                pass
-        # Anything of ours still running (by pid, found through our temp folder).
-        for d in os.listdir("/proc"):
-            if not d.isdigit():
-                continue
-            try:
-                with open(f"/proc/{d}/cmdline", "rb") as f:
-                    if self.tmp.encode() in f.read():
-                        os.kill(int(d), signal.SIGKILL)
-            except OSError:
                 pass
         shutil.rmtree(self.tmp, ignore_errors=True)
 
@@ -121,6 +125,11 @@ def main():
             failures.append(name)
             print(f"FAIL {name} ({time.monotonic() - t0:.1f} s): {e}", flush=True)
             traceback.print_exc(limit=6)
+            for a in ctx.apps:
+                os.system(f"ps -o pid,pgid,stat,etime,cmd -g {a.driver.proc.pid}")
+            tail = ctx.log_tail()
+            if tail:
+                print("---- tauri-driver / 应用日志（最后 30 行）\n" + tail, flush=True)
             if isinstance(e, KeyboardInterrupt):
                 break
         finally:

@@ -5,7 +5,7 @@ from harness import back_to_list, fill_valid, new_case, set_value, shot, wait_sa
 
 
 def _rows(app):
-    return [r.text for r in app.find_all("#case-rows tr")]
+    return app.js("return [...document.querySelectorAll('#case-rows tr')].map(r => r.innerText)")
 
 
 def test_list_search_filter_trash_duplicate(ctx):

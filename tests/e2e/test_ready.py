@@ -1,6 +1,6 @@
 """(d) 标记为完成 stays disabled while errors remain; a complete case can be marked 已完成."""
 
-from harness import back_to_list, fill_valid, new_case, set_value, shot
+from harness import back_to_list, fill_valid, new_case, set_value, shot, rows_text
 
 
 def test_mark_ready_disabled_while_errors_remain(ctx):
@@ -21,4 +21,4 @@ def test_mark_ready_disabled_while_errors_remain(ctx):
     app.wait(lambda: app.find("#status-badge").text == "已完成", what="已完成")
     back_to_list(app)
     app.find('input[name=filter][value="ready"]').click()
-    app.wait(lambda: "李明" in app.find("#case-rows").text, what="已完成列表")
+    app.wait(lambda: "李明" in rows_text(app), what="已完成列表")

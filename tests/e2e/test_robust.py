@@ -11,7 +11,7 @@ def test_not_sqlite_file_shows_chinese_error(ctx):
     with open(bad, "wb") as f:
         f.write("这不是数据库，只是一段文字。\n".encode() * 200)
     before = open(bad, "rb").read()
-    app = ctx.app(bad)
+    app = ctx.app(bad, via="arg")
     app.wait(lambda: not app.js("return document.getElementById('fatal').hidden"), what="错误页")
     msg = app.find("#fatal-msg").text
     assert "不是填报助手的数据库" in msg, msg
@@ -20,11 +20,15 @@ def test_not_sqlite_file_shows_chinese_error(ctx):
     assert open(bad, "rb").read() == before, "文件被改动了"
 
 
-def test_tianbao_db_env_reaches_the_app(ctx):
-    env_db = os.environ.get("E2E_ENV_DB")
-    assert env_db, "scripts/test.sh 应为 tauri-driver 设置 TIANBAO_DB 并导出 E2E_ENV_DB"
-    app = ctx.app_env()
-    text = app.find("#db-path").text
-    assert env_db in text, text
-    info = app.invoke("app_info")
-    assert info["ok"]["db_path"] == env_db, info
+def test_tianbao_db_env_reaches_the_app_and_db_flag_wins(ctx):
+    env_db = ctx.db("from-env.db")
+    app = ctx.app(env_db, via="env")
+    assert env_db in app.find("#db-path").text
+    assert app.invoke("app_info")["ok"]["db_path"] == env_db
+    assert os.path.exists(env_db)
+    app.stop()
+
+    arg_db = ctx.db("from-arg.db")
+    app = ctx.app_with(db=arg_db, env_db=env_db)
+    assert app.invoke("app_info")["ok"]["db_path"] == arg_db, "--db 应优先于 TIANBAO_DB"
+    assert arg_db in app.find("#db-path").text

@@ -2,6 +2,7 @@
 through tauri-driver + WebKitWebDriver."""
 
 import base64
+import http.client
 import json
 import time
 import urllib.error
@@ -14,7 +15,21 @@ class WebDriverError(Exception):
     pass
 
 
-def _request(method, url, body=None, timeout=60):
+def _request(method, url, body=None, timeout=60, retries=2):
+    """One WebDriver call. tauri-driver proxies to WebKitWebDriver over a kept-alive connection
+    that WebKitWebDriver sometimes closes just as it is reused; tauri-driver then drops our
+    connection without an answer ("client error (SendRequest)"): the request never reached
+    WebKit, so it is sent again."""
+    for attempt in range(retries + 1):
+        try:
+            return _request_once(method, url, body, timeout)
+        except (http.client.RemoteDisconnected, ConnectionResetError):
+            if attempt == retries:
+                raise
+            time.sleep(0.2)
+
+
+def _request_once(method, url, body, timeout):
     data = None if body is None else json.dumps(body).encode("utf-8")
     req = urllib.request.Request(url, data=data, method=method)
     req.add_header("Content-Type", "application/json; charset=utf-8")
@@ -55,7 +70,9 @@ class Element:
 
     @property
     def text(self):
-        return self.s.cmd("GET", self._url("/text"))
+        # innerText, as rendered. (WebKit's "element text" atom drops the text of elements with
+        # overflow:hidden, e.g. cells cut with an ellipsis.)
+        return self.s.js("return arguments[0].innerText", {ELEMENT: self.id})
 
     def prop(self, name):
         return self.s.cmd("GET", self._url(f"/property/{name}"))
@@ -133,12 +150,23 @@ class Session:
         return self.cmd("POST", "/window/rect", {"width": width, "height": height})
 
     def screenshot(self, path):
-        # Two animation frames first, or WebKit may hand back a stale frame.
+        # WebKit answers a screenshot after its next presentation update; on a page where nothing
+        # moves (no caret, no animation) that never comes and the call hangs. So a 1-pixel,
+        # practically transparent element is kept animating while the shot is taken, and two
+        # animation frames are awaited first (or WebKit may hand back a stale frame).
         self.js_async(
             "const done = arguments[0];"
+            "const d = document.createElement('div'); d.id = '__wd_shot';"
+            "Object.assign(d.style, {position: 'fixed', right: '0', bottom: '0', width: '1px',"
+            "  height: '1px', background: '#000', opacity: '0', pointerEvents: 'none', zIndex: '2147483647'});"
+            "document.body.append(d);"
+            "d.animate([{opacity: 0}, {opacity: 0.01}], {duration: 100, iterations: Infinity});"
             "requestAnimationFrame(() => requestAnimationFrame(() => done(true)));"
         )
-        png = base64.b64decode(self.cmd("GET", "/screenshot"))
+        try:
+            png = base64.b64decode(self.cmd("GET", "/screenshot", timeout=30))
+        finally:
+            self.js("const d = document.getElementById('__wd_shot'); if (d) d.remove();")
         with open(path, "wb") as f:
             f.write(png)
         return path
