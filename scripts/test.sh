@@ -3,9 +3,10 @@
 # extra steps from tests/steps.d/, and the end-to-end tests in the real app under Xvfb.
 # This is README command 2 and what .ci/run calls. Run from anywhere; works on a clean clone.
 #
-# Adding a step: drop an executable-or-not `tests/steps.d/NN-name.sh` (bash, run from the repo
-# root, non-zero exit = failure). It runs after the built-in steps and before the e2e tests, with
-# the app already built (target/debug/tianbao-app) and DISPLAY not yet set.
+# Adding a step: drop a `tests/steps.d/NN-name.sh` (bash, run from the repo root in name order,
+# non-zero exit = failure). It runs after the built-in steps and before the e2e tests, with the
+# app and the CLI already built (target/debug/) and no DISPLAY. Or add a function below and a
+# `step` line in the run section. New packages go in scripts/install-deps.sh's arrays.
 # Environment knobs: E2E=0 skips the e2e tests; E2E_K=SUBSTR runs only matching e2e tests.
 set -euo pipefail
 
@@ -62,22 +63,29 @@ extra_steps() {
 }
 
 # --- end-to-end under Xvfb + tauri-driver ---------------------------------------------------------
+# test.sh starts Xvfb; tests/e2e/run.py starts one tools/bin/tauri-driver per run of the app
+# (WebKitWebDriver keeps one session at a time and does not recover from a SIGKILLed app), each
+# in its own process group whose id it writes to $E2E_PGID_FILE. On exit, also after a failure,
+# a timeout or Ctrl-C, everything is ended here by pid / process-group id.
 
 XVFB_PID=""
-DRIVER_PID=""
+RUNNER_PID=""
 E2E_TMP=""
 
 cleanup_e2e() {
-  # Our own processes only, by pid (tauri-driver runs in its own process group: its
-  # WebKitWebDriver and any app it started go with it).
-  if [[ -n "$DRIVER_PID" ]]; then
-    kill -TERM -- "-$DRIVER_PID" 2>/dev/null || true
-    sleep 0.5
-    kill -KILL -- "-$DRIVER_PID" 2>/dev/null || true
-    DRIVER_PID=""
+  if [[ -n "$RUNNER_PID" ]]; then
+    kill -TERM "$RUNNER_PID" 2>/dev/null || true
+    RUNNER_PID=""
+  fi
+  if [[ -n "$E2E_TMP" && -f "$E2E_TMP/pgids" ]]; then
+    local g
+    while read -r g; do
+      [[ "$g" =~ ^[0-9]+$ ]] && kill -KILL -- "-$g" 2>/dev/null || true
+    done <"$E2E_TMP/pgids"
   fi
   if [[ -n "$XVFB_PID" ]]; then
     kill -TERM "$XVFB_PID" 2>/dev/null || true
+    wait "$XVFB_PID" 2>/dev/null || true
     XVFB_PID=""
   fi
   if [[ -n "$E2E_TMP" ]]; then
@@ -99,10 +107,6 @@ free_display() {
   return 1
 }
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
 wait_for() { # seconds, command...
   local secs=$1
   shift
@@ -120,7 +124,13 @@ e2e() {
     E2E_FAILED=1
     return 1
   }
+  [[ -x "$ROOT/tools/bin/tauri-driver" ]] || {
+    echo "缺少 tools/bin/tauri-driver（scripts/install-deps.sh test 会安装）"
+    E2E_FAILED=1
+    return 1
+  }
   E2E_TMP=$(mktemp -d /tmp/tianbao-e2e.XXXXXX)
+  : >"$E2E_TMP/pgids"
   mkdir -p out/screenshots
 
   local n
@@ -138,27 +148,18 @@ e2e() {
     E2E_FAILED=1
     return 1
   fi
-
-  local port native
-  port=$(free_port)
-  native=$(free_port)
-  # The app inherits tauri-driver's environment: TIANBAO_DB is the database of a test that
-  # starts the app without --db (test_robust checks that it arrives).
-  export E2E_ENV_DB="$E2E_TMP/env.db"
-  TIANBAO_DB="$E2E_ENV_DB" WEBKIT_DISABLE_DMABUF_RENDERER=1 \
-    setsid "$ROOT/tools/bin/tauri-driver" --port "$port" --native-port "$native" \
-    >"$E2E_TMP/tauri-driver.log" 2>&1 &
-  DRIVER_PID=$!
-  if ! wait_for 20 curl -sf "http://127.0.0.1:$port/status"; then
-    echo "tauri-driver 没有启动："
-    cat "$E2E_TMP/tauri-driver.log"
-    E2E_FAILED=1
-    return 1
-  fi
+  echo "Xvfb 显示 :$n（pid $XVFB_PID）"
 
   local rc=0 out="$E2E_TMP/e2e.out"
-  TAURI_DRIVER_URL="http://127.0.0.1:$port" TIANBAO_APP="$app" E2E_SCREENSHOTS="$ROOT/out/screenshots" \
-    timeout --kill-after=10 1500 python3 -u tests/e2e/run.py ${E2E_K:+-k "$E2E_K"} 2>&1 | tee "$out" || rc=$?
+  : >"$out"
+  TAURI_DRIVER="$ROOT/tools/bin/tauri-driver" TIANBAO_APP="$app" \
+    E2E_SCREENSHOTS="$ROOT/out/screenshots" E2E_PGID_FILE="$E2E_TMP/pgids" \
+    WEBKIT_DISABLE_DMABUF_RENDERER=1 \
+    timeout --kill-after=15 1500 python3 -u tests/e2e/run.py ${E2E_K:+-k "$E2E_K"} >"$out" 2>&1 &
+  RUNNER_PID=$!
+  tail -n +1 -f --pid="$RUNNER_PID" "$out" || true
+  wait "$RUNNER_PID" || rc=$?
+  RUNNER_PID=""
   local last
   last=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out" | tail -n 1 || true)
   if [[ -n "$last" ]]; then
@@ -166,13 +167,9 @@ e2e() {
     E2E_FAILED=${last#*passed, }
     E2E_FAILED=${E2E_FAILED%% failed*}
   else
-    echo "端到端测试没有给出结果（超时或崩溃）"
+    echo "端到端测试没有给出结果（超时或崩溃，退出码 $rc）"
     E2E_FAILED=$((E2E_FAILED + 1))
     rc=1
-  fi
-  if ((rc != 0)); then
-    echo "---- tauri-driver 日志（最后 40 行）"
-    tail -n 40 "$E2E_TMP/tauri-driver.log" || true
   fi
   cleanup_e2e
   return $rc

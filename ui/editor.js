@@ -428,8 +428,7 @@ export function createEditor({ info, onBack }) {
       const items = [];
       for (const f of fields) {
         for (const i of groups.get(f) || []) {
-          const pending = i.severity === 'error' && isEmptyValue(f);
-          items.push(h('div', { class: `msg ${i.severity}${pending ? ' pending' : ''}`, dataset: { field: f } }, i.message));
+          items.push(h('div', { class: `msg ${i.severity}`, dataset: { field: f } }, i.message));
         }
       }
       box.replaceChildren(...items);
@@ -437,8 +436,10 @@ export function createEditor({ info, onBack }) {
     for (const el of $$('[data-path]', form)) {
       const list = groups.get(el.dataset.path) || [];
       const err = list.some((i) => i.severity === 'error');
-      el.classList.toggle('has-error', err);
-      el.classList.toggle('has-warning', !err && list.length > 0);
+      // A blank field is not outlined (its message says what to fill in); a wrong value is.
+      const outline = !isEmptyValue(el.dataset.path);
+      el.classList.toggle('has-error', outline && err);
+      el.classList.toggle('has-warning', outline && !err && list.length > 0);
       if (err) el.setAttribute('aria-invalid', 'true');
       else el.removeAttribute('aria-invalid');
     }

@@ -69,7 +69,7 @@ export function createList({ onOpen }) {
       ),
       h('td', { class: 'c-issues' }, ...issues),
       h('td', { class: 'c-time' }, shortTime(s.updated_at)),
-      h('td', { class: 'c-actions' }, ...actions),
+      h('td', { class: 'c-actions' }, h('div', { class: 'actions' }, ...actions)),
     );
     if (!trash) tr.addEventListener('dblclick', () => onOpen(s.id));
     return tr;

@@ -59,6 +59,11 @@ class Driver:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+        # scripts/test.sh kills these groups at the end even if this process was killed.
+        pgid_file = os.environ.get("E2E_PGID_FILE")
+        if pgid_file:
+            with open(pgid_file, "a") as f:
+                f.write(f"{self.proc.pid}\n")
         self.url = f"http://127.0.0.1:{self.port}"
         end = time.monotonic() + 20
         while True:

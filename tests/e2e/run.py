@@ -36,6 +36,11 @@ def _alarm(signum, frame):
     raise Timeout(f"测试超过 {TEST_TIMEOUT} 秒")
 
 
+def _terminate(signum, frame):
+    # `timeout` or Ctrl-C from scripts/test.sh: stop the current test and clean up.
+    raise KeyboardInterrupt(f"收到信号 {signum}")
+
+
 class Ctx:
     """What a test gets: a temp folder of its own and bookkeeping of the apps it started."""
 
@@ -107,6 +112,7 @@ def main():
         print("0 passed, 1 failed")
         return 1
     signal.signal(signal.SIGALRM, _alarm)
+    signal.signal(signal.SIGTERM, _terminate)
     passed = failed = 0
     failures = []
     t_all = time.monotonic()
