@@ -2,7 +2,9 @@
 //! storage, media checks, document generation, bundles and merge. No GUI dependency.
 
 pub mod campaign;
+pub mod cli;
 pub mod dicts;
+pub mod media;
 pub mod model;
 pub mod sections;
 pub mod store;

@@ -348,7 +348,7 @@ pub fn validate(case: &Case, campaign: &Campaign, dicts: &Dicts) -> Report {
 
     // --- the video link ----------------------------------------------------------------------
     let link = case.media.video.link.trim();
-    if !link.is_empty() && !(link.starts_with("https://") || link.starts_with("http://")) {
+    if !(link.is_empty() || link.starts_with("https://") || link.starts_with("http://")) {
         c.warn(
             "media.video.link",
             "网盘链接应以 https:// 开头，请从百度网盘“分享”中复制完整链接",

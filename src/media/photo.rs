@@ -1,0 +1,570 @@
+//! `check_photo`: the notice's rules for the personal photo, an ID-card scan side and a picture
+//! of the Word form, as Chinese issues; `attach`: copy into the blob store, check, thumbnail —
+//! decoding once.
+
+use super::blobs::BlobStore;
+use super::imaging::{self, DecodeLimits};
+use super::sniff::{self, Format, HeaderError};
+use super::{
+    file_name, human_size, read_error, rule_size, shown, MediaError, MediaIssue, Severity,
+};
+use crate::campaign::Campaign;
+use crate::model::{Attachment, Media};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// What a file is for: the rules differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PhotoRole {
+    /// 个人形象照片 (大小不低于2M).
+    Photo,
+    /// 身份证扫描件, one side (image or PDF).
+    IdScan,
+    /// A picture printed in the 推荐表.
+    Picture,
+}
+
+impl PhotoRole {
+    /// "photo" | "id_scan" (also "id") | "picture".
+    pub fn parse(s: &str) -> Option<PhotoRole> {
+        match s {
+            "photo" | "personal" => Some(PhotoRole::Photo),
+            "id_scan" | "id" | "id-scan" => Some(PhotoRole::IdScan),
+            "picture" | "pic" => Some(PhotoRole::Picture),
+            _ => None,
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            PhotoRole::Photo => "个人形象照片",
+            PhotoRole::IdScan => "身份证扫描件",
+            PhotoRole::Picture => "推荐表图片",
+        }
+    }
+}
+
+/// The result of [`check_photo`]. Serialised as the `--json` output and kept by the UI.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PhotoReport {
+    /// The path as given.
+    pub file: String,
+    pub file_name: String,
+    pub role: PhotoRole,
+    pub bytes: u64,
+    /// e.g. "1.4 MB".
+    pub size: String,
+    /// From the content, not the extension.
+    pub format: Format,
+    /// The file name's extension, lower case ("" if none).
+    pub extension: String,
+    /// As stored (before EXIF orientation); 0 when unknown (PDF).
+    pub width: u32,
+    pub height: u32,
+    /// As displayed (EXIF orientation 5–8 swaps the sides).
+    pub display_width: u32,
+    pub display_height: u32,
+    /// Width × height / 1e6, one decimal.
+    pub megapixels: f64,
+    /// EXIF orientation 1..=8.
+    pub orientation: u8,
+    /// `Some(false)`: the file stops before its end marker (truncated copy).
+    pub complete: Option<bool>,
+    pub issues: Vec<MediaIssue>,
+    /// No issue of severity `error`.
+    pub ok: bool,
+}
+
+impl PhotoReport {
+    fn push(&mut self, issue: MediaIssue) {
+        if issue.severity == Severity::Error {
+            self.ok = false;
+        }
+        self.issues.push(issue);
+    }
+
+    /// True when the file can be decoded into pixels here (JPEG/PNG whose header is sound).
+    pub fn decodable(&self) -> bool {
+        self.format.decodable()
+            && self.width > 0
+            && !self.issues.iter().any(|i| {
+                matches!(
+                    i.code.as_str(),
+                    "corrupt" | "too_large_dimensions" | "empty" | "not_image"
+                )
+            })
+    }
+}
+
+/// Checks `path` against the campaign's rules for `role`. `Err` only when the file cannot be
+/// read at all (gone, no permission); everything about the content is an issue in the report.
+pub fn check_photo(
+    path: &Path,
+    role: PhotoRole,
+    campaign: &Campaign,
+) -> Result<PhotoReport, MediaError> {
+    check_photo_named(path, path, role, campaign)
+}
+
+/// As [`check_photo`], reading `read_from` but naming `named` in the report and messages (used
+/// when checking the stored copy of a file the clerk picked).
+pub(crate) fn check_photo_named(
+    read_from: &Path,
+    named: &Path,
+    role: PhotoRole,
+    campaign: &Campaign,
+) -> Result<PhotoReport, MediaError> {
+    let limits = DecodeLimits::default();
+    let sniff::FileHeader {
+        format,
+        len: bytes,
+        head,
+        header,
+    } = sniff::read_file_header(read_from).map_err(|e| read_error(named, e))?;
+    let name = file_name(named);
+    let extension = named
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let mut r = PhotoReport {
+        file: shown(named),
+        file_name: name.clone(),
+        role,
+        bytes,
+        size: human_size(bytes),
+        format,
+        extension: extension.clone(),
+        width: 0,
+        height: 0,
+        display_width: 0,
+        display_height: 0,
+        megapixels: 0.0,
+        orientation: 1,
+        complete: None,
+        issues: Vec::new(),
+        ok: true,
+    };
+
+    if bytes == 0 {
+        r.push(MediaIssue::error(
+            "empty",
+            format!("“{name}”是空文件（0 字节），可能没有复制成功。请重新选择原始文件。"),
+        ));
+        return Ok(r);
+    }
+    if format == Format::Unknown {
+        r.push(MediaIssue::error(
+            "not_image",
+            format!(
+                "“{name}”不是图片文件（内容看起来是{}）。{}",
+                sniff::describe_unknown(&head),
+                match role {
+                    PhotoRole::IdScan => "请选择身份证扫描得到的 JPG、PNG 图片或 PDF 文件。",
+                    _ => "请选择 JPG 或 PNG 格式的照片。",
+                }
+            ),
+        ));
+        return Ok(r);
+    }
+
+    // An extension that lies about the content; a format the role does not take.
+    for issue in extension_issue(&name, &extension, format)
+        .into_iter()
+        .chain(format_issue(&name, role, format, campaign))
+    {
+        r.push(issue);
+    }
+
+    // The header: size, orientation, completeness — or why it is broken.
+    match header {
+        Ok(h) => {
+            r.width = h.width;
+            r.height = h.height;
+            r.orientation = h.orientation;
+            r.complete = h.complete;
+            let swap = (5..=8).contains(&h.orientation);
+            (r.display_width, r.display_height) = if swap {
+                (h.height, h.width)
+            } else {
+                (h.width, h.height)
+            };
+            r.megapixels = ((h.width as f64 * h.height as f64) / 100_000.0).round() / 10.0;
+            if let Err(e) = limits.check(&name, h.width as u64, h.height as u64) {
+                r.push(MediaIssue::error("too_large_dimensions", e.to_string()));
+                return Ok(r);
+            }
+            if h.complete == Some(false) {
+                r.push(MediaIssue::error(
+                    "truncated",
+                    format!("“{name}”不完整：文件在图片数据结束前就断了（常见于没有复制完、U盘拔出或下载中断）。请从原始设备重新复制。"),
+                ));
+            }
+        }
+        Err(HeaderError::Corrupt(detail)) => {
+            r.push(MediaIssue::error(
+                "corrupt",
+                format!("“{name}”已损坏，无法读取（{detail}）。请从原始设备重新复制，或重新拍摄、扫描。"),
+            ));
+            return Ok(r);
+        }
+        Err(HeaderError::Io(e)) => return Err(read_error(named, e)),
+    }
+
+    for issue in size_issues(role, bytes, (r.display_width, r.display_height), campaign) {
+        r.push(issue);
+    }
+    Ok(r)
+}
+
+/// The extension does not match the content.
+fn extension_issue(name: &str, extension: &str, format: Format) -> Option<MediaIssue> {
+    if format == Format::Unknown || format.extensions().contains(&extension) {
+        return None;
+    }
+    let shown_ext = if extension.is_empty() {
+        "（无扩展名）".to_string()
+    } else {
+        format!(".{extension}")
+    };
+    Some(MediaIssue::warning(
+        "extension_mismatch",
+        format!(
+            "“{name}”的扩展名是 {shown_ext}，但内容实际是 {} 格式。建议把扩展名改为 .{}，以免对方打不开。",
+            format.label(),
+            format.extensions()[0]
+        ),
+    ))
+}
+
+/// The format is not one the role takes (`campaign.photo.formats`; PDF for ID scans; anything
+/// decodable here for pictures).
+fn format_issue(
+    name: &str,
+    role: PhotoRole,
+    format: Format,
+    campaign: &Campaign,
+) -> Option<MediaIssue> {
+    let allowed = &campaign.photo.formats;
+    let is_allowed = allowed.iter().any(|f| f == format.as_str());
+    let allowed_text = allowed
+        .iter()
+        .map(|f| f.to_uppercase())
+        .collect::<Vec<_>>()
+        .join("、");
+    match (role, format) {
+        (_, Format::Unknown) | (PhotoRole::IdScan, Format::Pdf) => None,
+        (PhotoRole::Photo | PhotoRole::Picture, Format::Pdf) => Some(MediaIssue::error(
+            "format",
+            format!(
+                "“{name}”是 PDF 文档，不是照片。{}需要 {allowed_text} 图片。{}",
+                role.label(),
+                Format::Pdf.conversion_advice()
+            ),
+        )),
+        (PhotoRole::Picture, f) if !f.decodable() => Some(MediaIssue::error(
+            "format",
+            format!(
+                "“{name}”是 {} 格式，无法放入 Word 推荐表。{}",
+                f.label(),
+                f.conversion_advice()
+            ),
+        )),
+        (_, f) if !(is_allowed || role == PhotoRole::Picture && f.decodable()) => {
+            Some(MediaIssue::warning(
+                "format",
+                format!(
+                    "“{name}”是 {} 格式，{}应为 {allowed_text} 格式，审核方电脑可能打不开。{}",
+                    f.label(),
+                    role.label(),
+                    f.conversion_advice()
+                ),
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// The notice's size rules: the photo's bytes and pixels, the ID scan's short side. `display`
+/// is (0, 0) when unknown.
+fn size_issues(
+    role: PhotoRole,
+    bytes: u64,
+    display: (u32, u32),
+    campaign: &Campaign,
+) -> Vec<MediaIssue> {
+    let (w, h) = display;
+    let mut out = Vec::new();
+    match role {
+        PhotoRole::Photo => {
+            if bytes < campaign.photo.min_bytes {
+                out.push(MediaIssue::warning(
+                    "small_file",
+                    format!(
+                        "照片大小为 {}，通知要求大小不低于{}。请使用相机或手机拍摄的原图（不要用微信、QQ 传过的压缩图或截图）。",
+                        human_size(bytes),
+                        rule_size(campaign.photo.min_bytes)
+                    ),
+                ));
+            }
+            let pixels = w as u64 * h as u64;
+            if w > 0 && pixels < campaign.photo.min_pixels {
+                out.push(MediaIssue::warning(
+                    "low_resolution",
+                    format!(
+                        "照片只有 {w}×{h}（约 {} 万像素），清晰度偏低，建议使用不低于约 {} 万像素的原图。",
+                        pixels / 10_000,
+                        campaign.photo.min_pixels / 10_000
+                    ),
+                ));
+            }
+        }
+        PhotoRole::IdScan => {
+            let short = w.min(h);
+            let min = campaign.id_scan.min_short_side_px;
+            if w > 0 && short < min {
+                out.push(MediaIssue::warning(
+                    "id_too_small",
+                    format!(
+                        "身份证扫描件只有 {w}×{h}（短边 {short} 像素，要求不低于 {min} 像素），可能看不清。请用扫描仪以 300 dpi 重新扫描，或用手机正对证件拍摄原图。"
+                    ),
+                ));
+            }
+        }
+        PhotoRole::Picture => {}
+    }
+    out
+}
+
+/// The rules that can be checked from what a case keeps, without the file: extension, format,
+/// size, pixels (for the case's validation; broken files are caught when attached).
+pub fn attachment_issues(a: &Attachment, role: PhotoRole, campaign: &Campaign) -> Vec<MediaIssue> {
+    let format = Format::parse(&a.format);
+    let extension = Path::new(&a.file_name)
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let mut out: Vec<MediaIssue> = extension_issue(&a.file_name, &extension, format)
+        .into_iter()
+        .chain(format_issue(&a.file_name, role, format, campaign))
+        .collect();
+    if format == Format::Unknown {
+        out.push(MediaIssue::error(
+            "not_image",
+            format!("“{}”不是图片文件，请重新选择。", a.file_name),
+        ));
+    }
+    out.extend(size_issues(role, a.bytes, (a.width, a.height), campaign));
+    out
+}
+
+/// Everything about a case's materials that can be told from the case alone, as
+/// (field, issue): the photo and both ID sides present and meeting the rules, the pictures,
+/// the 网盘 link and 提取码, the last video check, the clerk's 水印/广告 confirmations.
+/// Field names: `media.photo`, `media.id_front`, `media.id_back`, `media.pictures.N`,
+/// `media.video.link`, `media.video.code`, `media.video.check`,
+/// `media.video.confirm_no_watermark`, `media.video.confirm_no_ads`.
+pub fn media_issues(media: &Media, campaign: &Campaign) -> Vec<(String, MediaIssue)> {
+    let mut out = Vec::new();
+    let mut one = |field: &str, a: &Option<Attachment>, role: PhotoRole, missing: &str| match a {
+        None => out.push((field.to_string(), MediaIssue::error("missing", missing))),
+        Some(a) => out.extend(
+            attachment_issues(a, role, campaign)
+                .into_iter()
+                .map(|i| (field.to_string(), i)),
+        ),
+    };
+    let photo_missing = format!(
+        "未添加个人形象照片（通知要求提供，大小不低于{}）",
+        rule_size(campaign.photo.min_bytes)
+    );
+    one(
+        "media.photo",
+        &media.photo,
+        PhotoRole::Photo,
+        &photo_missing,
+    );
+    one(
+        "media.id_front",
+        &media.id_front,
+        PhotoRole::IdScan,
+        "未添加身份证扫描件（人像面）",
+    );
+    one(
+        "media.id_back",
+        &media.id_back,
+        PhotoRole::IdScan,
+        "未添加身份证扫描件（国徽面）",
+    );
+    for (i, p) in media.pictures.iter().enumerate() {
+        let field = format!("media.pictures.{i}");
+        out.extend(
+            attachment_issues(p, PhotoRole::Picture, campaign)
+                .into_iter()
+                .map(|x| (field.clone(), x)),
+        );
+    }
+    let v = &media.video;
+    for issue in super::video::check_netdisk(&v.link, &v.code) {
+        let field = if issue.code.starts_with("netdisk_code") {
+            "media.video.code"
+        } else {
+            "media.video.link"
+        };
+        out.push((field.to_string(), issue));
+    }
+    if let Some(report) = v
+        .check
+        .as_ref()
+        .and_then(|j| serde_json::from_value::<super::VideoReport>(j.clone()).ok())
+    {
+        for verdict in report.verdicts.iter().filter(|x| x.ok == Some(false)) {
+            out.push((
+                "media.video.check".to_string(),
+                MediaIssue::warning(
+                    &format!("video_{}", verdict.rule),
+                    format!("视频文件：{}", verdict.message),
+                ),
+            ));
+        }
+    }
+    if campaign.video.no_watermark && !v.confirm_no_watermark {
+        out.push((
+            "media.video.confirm_no_watermark".into(),
+            MediaIssue::warning(
+                "video_watermark_unconfirmed",
+                "请确认视频中没有添加任何水印标识",
+            ),
+        ));
+    }
+    if campaign.video.no_ads && !v.confirm_no_ads {
+        out.push((
+            "media.video.confirm_no_ads".into(),
+            MediaIssue::warning("video_ads_unconfirmed", "请确认视频中没有插入任何商业广告"),
+        ));
+    }
+    out
+}
+
+/// The result of [`attach`].
+#[derive(Debug, Clone)]
+pub struct Attached {
+    /// What the case keeps (sha256, name, size, format, size in pixels as displayed).
+    pub attachment: Attachment,
+    pub report: PhotoReport,
+    /// JPEG thumbnail (orientation applied), `None` for PDFs and formats not decoded here.
+    pub thumbnail: Option<Vec<u8>>,
+}
+
+/// Attaches `src`: copies it byte-exact into `store` (once, however often attached), checks it
+/// for `role`, and makes a thumbnail of at most `thumb_side` px — decoding the image once.
+/// A file that cannot be decoded is still attached; the report says why.
+pub fn attach(
+    store: &BlobStore,
+    src: &Path,
+    role: PhotoRole,
+    campaign: &Campaign,
+    thumb_side: u32,
+) -> Result<Attached, MediaError> {
+    let mut attachment = store.put_file(src)?;
+    let blob = store.blob_path(&attachment.sha256)?;
+    let mut report = check_photo_named(&blob, src, role, campaign)?;
+    let mut thumbnail = None;
+    if report.decodable() {
+        match imaging::thumbnail(&blob, thumb_side).map_err(|e| rename_in_error(e, &shown(src))) {
+            Ok(jpeg) => thumbnail = Some(jpeg),
+            Err(MediaError::Read { path, reason }) => {
+                return Err(MediaError::Read { path, reason })
+            }
+            Err(e) => report.push(MediaIssue::error("corrupt", e.to_string())),
+        }
+    }
+    attachment.width = report.display_width;
+    attachment.height = report.display_height;
+    Ok(Attached {
+        attachment,
+        report,
+        thumbnail,
+    })
+}
+
+fn rename_in_error(e: MediaError, name: &str) -> MediaError {
+    match e {
+        MediaError::Corrupt { detail, .. } => MediaError::Corrupt {
+            path: name.into(),
+            detail,
+        },
+        MediaError::TooLarge {
+            width,
+            height,
+            limit,
+            ..
+        } => MediaError::TooLarge {
+            path: name.into(),
+            width,
+            height,
+            limit,
+        },
+        MediaError::Read { reason, .. } => MediaError::Read {
+            path: name.into(),
+            reason,
+        },
+        other => other,
+    }
+}
+
+/// What `tianbao check-photo FILE [--json]` prints (personal-photo rules of the built-in
+/// campaign), without a trailing newline: print it with `println!`.
+pub fn check_photo_cli(path: &Path, json: bool) -> Result<String, MediaError> {
+    check_photo_cli_as(path, PhotoRole::Photo, json)
+}
+
+/// As [`check_photo_cli`] for another role (`--role id_scan|picture`).
+pub fn check_photo_cli_as(path: &Path, role: PhotoRole, json: bool) -> Result<String, MediaError> {
+    let report = check_photo(path, role, &Campaign::current())?;
+    if json {
+        return Ok(serde_json::to_string_pretty(&report).expect("report serialises"));
+    }
+    Ok(human_report(&report))
+}
+
+/// A short Chinese summary of a report.
+pub fn human_report(r: &PhotoReport) -> String {
+    let mut s = format!("文件：{}（{}）\n", r.file, r.role.label());
+    s.push_str(&format!(
+        "格式：{}　大小：{}（{} 字节）",
+        r.format.label(),
+        r.size,
+        r.bytes
+    ));
+    if r.width > 0 {
+        s.push_str(&format!(
+            "　尺寸：{}×{}（约 {} 万像素）",
+            r.display_width,
+            r.display_height,
+            (r.width as u64 * r.height as u64) / 10_000
+        ));
+    }
+    if r.orientation != 1 {
+        s.push_str(&format!("　EXIF 方向：{}", r.orientation));
+    }
+    s.push('\n');
+    for i in &r.issues {
+        let tag = match i.severity {
+            Severity::Error => "错误",
+            Severity::Warning => "警告",
+        };
+        s.push_str(&format!("[{tag}] {}\n", i.message));
+    }
+    let errors = r
+        .issues
+        .iter()
+        .filter(|i| i.severity == Severity::Error)
+        .count();
+    let warnings = r.issues.len() - errors;
+    s.push_str(&match (errors, warnings) {
+        (0, 0) => "结论：符合要求".to_string(),
+        (0, w) => format!("结论：可以使用，但有 {w} 个警告"),
+        (e, _) => format!("结论：不能使用（{e} 个错误）"),
+    });
+    s
+}

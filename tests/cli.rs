@@ -1,0 +1,125 @@
+//! The `tianbao` command line, run as a process over a temporary database.
+mod common;
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn tianbao(db: &std::path::Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tianbao"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(s) = stdin {
+        child.stdin.take().unwrap().write_all(s.as_bytes()).unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+#[test]
+fn count_reads_stdin_and_files() {
+    let d = tempfile::tempdir().unwrap();
+    let db = d.path().join("t.db");
+    let o = tianbao(
+        &db,
+        &["count", "--json"],
+        Some("Let's say ‘你好’ 100 times per day, 勤勉"),
+    );
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["words"], 12);
+    assert_eq!(v["chars_no_space"], 29);
+    let f = d.path().join("a.txt");
+    std::fs::write(&f, "\u{feff}中文测试").unwrap();
+    let o = tianbao(&db, &["count", f.to_str().unwrap()], None);
+    assert_eq!(stdout(&o), "字数 4\n字符数(不计空格) 4\n");
+}
+
+#[test]
+fn import_export_show_validate_list() {
+    let d = tempfile::tempdir().unwrap();
+    let db = d.path().join("t.db");
+    let case = common::sample_case();
+    let f = d.path().join("case.json");
+    std::fs::write(&f, serde_json::to_string_pretty(&case).unwrap()).unwrap();
+    let o = tianbao(&db, &["case", "import-json", f.to_str().unwrap()], None);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout(&o).contains(&case.id.to_string()));
+
+    let id = case.id.to_string();
+    let o = tianbao(&db, &["case", "export-json", &id], None);
+    let back: tianbao::model::Case = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(back, case);
+
+    // A unique prefix of the id is enough.
+    let o = tianbao(&db, &["case", "show", &id[..30], "--json"], None);
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["person"]["name"], "李明");
+
+    let o = tianbao(&db, &["case", "validate", &id, "--json"], None);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["errors"], 0);
+    assert_eq!(v["counts"]["practices"]["words"], 938);
+
+    // A new empty case fails validation with exit code 1.
+    let o = tianbao(&db, &["case", "new"], None);
+    let new_id = stdout(&o).trim().to_string();
+    let o = tianbao(&db, &["case", "validate", &new_id], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("[错误] person.name：请填写姓名"));
+
+    let o = tianbao(&db, &["cases", "list", "--json"], None);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 2);
+    let o = tianbao(&db, &["cases", "list", "--json", "--search", "苗绣"], None);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn bad_input_is_a_chinese_message_and_exit_2() {
+    let d = tempfile::tempdir().unwrap();
+    let db = d.path().join("t.db");
+    let f = d.path().join("bad.json");
+    std::fs::write(&f, "{\"person\": 5}").unwrap();
+    let o = tianbao(&db, &["case", "import-json", f.to_str().unwrap()], None);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(
+        err.starts_with("错误：")
+            && err.contains("bad.json")
+            && err.contains("不是有效的案例 JSON"),
+        "{err}"
+    );
+
+    let o = tianbao(&db, &["case", "show", "ffff"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8(o.stderr)
+        .unwrap()
+        .contains("没有编号以“ffff”开头的案例"));
+
+    let notdb = d.path().join("note.txt");
+    std::fs::write(&notdb, "hello, this is a letter, not a database at all").unwrap();
+    let o = tianbao(&notdb, &["cases", "list"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8(o.stderr)
+        .unwrap()
+        .contains("不是填报助手的数据库"));
+
+    let gbk = d.path().join("gbk.txt");
+    std::fs::write(&gbk, [0xD6u8, 0xD0, 0xCE, 0xC4]).unwrap();
+    let o = tianbao(&db, &["count", gbk.to_str().unwrap()], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8(o.stderr).unwrap().contains("UTF-8"));
+}
