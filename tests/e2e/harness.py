@@ -194,21 +194,12 @@ def _zombie(pid):
 
 
 def rust_count(text):
-    """字数 of `text` by the core's CLI (`tianbao count -`), or None when the CLI has no such
-    command yet."""
-    if not os.path.exists(CLI):
-        return None
-    try:
-        p = subprocess.run([CLI, "count", "-"], input=text.encode(), capture_output=True, timeout=30)
-    except OSError:
-        return None
-    if p.returncode != 0:
-        return None
-    import re
+    """字数 of `text` by the core's CLI: `tianbao count - --json` (built by scripts/test.sh)."""
+    import json
 
-    out = p.stdout.decode()
-    m = re.search(r"(\d+)", out)
-    return int(m.group(1)) if m else None
+    p = subprocess.run([CLI, "count", "-", "--json"], input=text.encode(), capture_output=True, timeout=30)
+    assert p.returncode == 0, p.stderr.decode()
+    return json.loads(p.stdout)["words"]
 
 
 def shot(app, name, width=1366, height=768):

@@ -4,8 +4,8 @@ from harness import counter, field, new_case, rust_count, set_value, shot, wait_
 
 TEXT = "直播带货让乡亲们的农产品卖出去了，2023年销售额达到1260万元。"
 # By FORM.md's rule: 16 Han + "，" + "2023" + 6 Han + "1260" + "万元" + "。" = 28, and the printed
-# item starts with its number "（一）" (3 字): 31. Checked against `tianbao count` when present.
-EXPECTED_FALLBACK = 31
+# item starts with its number "（一）" (3 字): 31 — and `tianbao count` must say the same.
+BY_THE_RULE = 31
 
 
 def test_practice_counter_equals_rust_count(ctx):
@@ -15,9 +15,7 @@ def test_practice_counter_equals_rust_count(ctx):
     assert (words, bad) == (0, False), text
     field(app, "practices.0.text").click().send_keys(TEXT)
     expected = rust_count("（一）" + TEXT)
-    if expected is None:
-        expected = EXPECTED_FALLBACK
-    assert expected == EXPECTED_FALLBACK, f"tianbao count 给出 {expected}，向量算得 {EXPECTED_FALLBACK}"
+    assert expected == BY_THE_RULE, f"tianbao count 给出 {expected}，按规则应为 {BY_THE_RULE}"
     app.wait(lambda: counter(app, "practices")[0] == expected, what=f"计数 {expected}")
     words, text, bad, _ = counter(app, "practices")
     assert text == f"{expected} / 1000 字", text
@@ -69,3 +67,31 @@ def test_long_paste_emoji_and_control_characters(ctx):
     set_value(app, "lessons", "经验😀\u0007启示")
     app.wait(lambda: "表情" in app.find('[data-msgs-for="lessons"]').text, what="表情提醒")
     app.wait(lambda: app.find("#save-state").text.startswith("已保存"), timeout=10, what="已保存")
+
+
+def test_every_word_count_vector_shows_its_count(ctx):
+    """tests/word-count.json (FORM.md's vectors, from Word): the counter of a section shows
+    exactly the vector's 字数 and 字符数(不计空格) for each of them."""
+    import json
+    import os
+
+    from harness import ROOT
+
+    with open(os.path.join(ROOT, "tests", "word-count.json"), encoding="utf-8") as f:
+        vectors = json.load(f)
+    assert len(vectors) >= 9
+    app = ctx.app()
+    new_case(app)
+    wrong = []
+    for v in vectors:
+        set_value(app, "lessons", v["text"])
+        want = (f"{v['words']} / 500 字", f"字符数(不计空格) {v['chars_no_space']}")
+
+        def shown():
+            return (app.find("#counter-lessons .words").text, app.find("#counter-lessons .chars").text)
+
+        try:
+            app.wait(lambda: shown() == want, timeout=3, what=repr(v["text"]))
+        except AssertionError:
+            wrong.append((v["text"], want, shown()))
+    assert not wrong, wrong

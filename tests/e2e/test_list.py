@@ -54,3 +54,17 @@ def test_list_search_filter_trash_duplicate(ctx):
     app.wait(lambda: len(_rows(app)) == 3, what="草稿三个")
     app.find('input[name=filter][value="ready"]').click()
     app.wait(lambda: len(_rows(app)) == 0 and not app.js("return document.getElementById('list-empty').hidden"), what="已完成为空")
+
+
+def test_office_is_set_and_kept(ctx):
+    db = ctx.db()
+    app = ctx.app(db)
+    assert "未设置" in app.find("#office-label").text
+    app.find("#office-label").click()
+    app.find("#office-input").send_keys("台江县商务局")
+    app.find("#office-form button").click()
+    app.wait(lambda: app.find("#office-label").text == "填报单位：台江县商务局", what="填报单位")
+    app.stop()
+    app = ctx.app(db)
+    assert app.find("#office-label").text == "填报单位：台江县商务局"
+    assert app.invoke("app_info")["ok"]["identity"]["office"] == "台江县商务局"
