@@ -152,7 +152,7 @@ class App:
         pid = self.pid()
         os.kill(pid, signal.SIGKILL)
         _wait_gone(pid)
-        self.stop()
+        self.driver.stop()  # no session to end politely: its browser is gone
         return pid
 
     def quit(self):

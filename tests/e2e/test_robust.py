@@ -32,3 +32,27 @@ def test_tianbao_db_env_reaches_the_app_and_db_flag_wins(ctx):
     app = ctx.app_with(db=arg_db, env_db=env_db)
     assert app.invoke("app_info")["ok"]["db_path"] == arg_db, "--db 应优先于 TIANBAO_DB"
     assert arg_db in app.find("#db-path").text
+
+
+def test_database_from_a_newer_version_is_refused_untouched(ctx):
+    import hashlib
+    import sqlite3
+
+    db = ctx.db("newer.db")
+    app = ctx.app(db)  # a real database of ours, with one case
+    app.find("#new-case").click()
+    app.wait(lambda: not app.js("return document.getElementById('editor-view').hidden"), what="编辑页")
+    app.stop()
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA user_version = 999")
+    con.commit()
+    con.close()
+    digest = hashlib.sha256(open(db, "rb").read()).hexdigest()
+
+    app = ctx.app(db)
+    app.wait(lambda: not app.js("return document.getElementById('fatal').hidden"), what="错误页")
+    msg = app.find("#fatal-msg").text
+    assert "更新版本" in msg and "999" in msg, msg
+    assert app.invoke("list_cases", {"query": {"text": "", "status": None, "trash": False}})["err"]
+    app.stop()
+    assert hashlib.sha256(open(db, "rb").read()).hexdigest() == digest, "较新版本的数据库被改动了"
