@@ -14,6 +14,8 @@ use std::path::{Path, PathBuf};
 pub enum CliError {
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Media(#[from] crate::media::MediaError),
     #[error("无法读取“{path}”：{detail}")]
     Read { path: String, detail: String },
     #[error("无法写入“{path}”：{detail}")]
@@ -61,6 +63,15 @@ pub enum Command {
     },
     /// 设置本单位名称（记录在每次修改上）
     Office { name: Option<String> },
+    /// 检查照片是否符合通知要求（大小、像素、格式、是否损坏）
+    CheckPhoto {
+        file: PathBuf,
+        /// 用途：photo（个人形象照片，默认）、id_scan（身份证扫描件）、picture（推荐表图片）
+        #[arg(long, default_value = "photo")]
+        role: String,
+    },
+    /// 检查视频文件（只读文件头）：时长 3–5 分钟、1920×1080、16:9 横屏、不超过 1GB、mp4/mpg/mov
+    CheckVideo { file: PathBuf },
 }
 
 #[derive(Subcommand, Debug)]
@@ -192,6 +203,13 @@ pub fn run(cli: Cli) -> Result<Output, CliError> {
             ok(out)
         }
         Command::Case { command } => run_case(command, cli.db, json),
+        Command::CheckPhoto { file, role } => {
+            let role = crate::media::PhotoRole::parse(&role).ok_or_else(|| {
+                CliError::Other(format!("用途“{role}”无效，请用 photo、id_scan 或 picture"))
+            })?;
+            ok(crate::media::check_photo_cli_as(&file, role, json)?)
+        }
+        Command::CheckVideo { file } => ok(crate::media::check_video_cli(&file, json)?),
     }
 }
 

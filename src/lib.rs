@@ -4,6 +4,7 @@
 pub mod campaign;
 pub mod cli;
 pub mod dicts;
+pub mod docx;
 pub mod media;
 pub mod model;
 pub mod sections;

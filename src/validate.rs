@@ -346,13 +346,12 @@ pub fn validate(case: &Case, campaign: &Campaign, dicts: &Dicts) -> Report {
         }
     }
 
-    // --- the video link ----------------------------------------------------------------------
-    let link = case.media.video.link.trim();
-    if !(link.is_empty() || link.starts_with("https://") || link.starts_with("http://")) {
-        c.warn(
-            "media.video.link",
-            "网盘链接应以 https:// 开头，请从百度网盘“分享”中复制完整链接",
-        );
+    // --- photo, ID scan, pictures, video ------------------------------------------------------
+    for (field, issue) in crate::media::media_issues(&case.media, campaign) {
+        match issue.severity {
+            Severity::Error => c.error(field, issue.message),
+            Severity::Warning => c.warn(field, issue.message),
+        }
     }
 
     let issues = c.0;

@@ -123,3 +123,39 @@ fn bad_input_is_a_chinese_message_and_exit_2() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8(o.stderr).unwrap().contains("UTF-8"));
 }
+
+#[test]
+fn check_photo_and_video_from_the_command_line() {
+    let d = tempfile::tempdir().unwrap();
+    let db = d.path().join("t.db");
+    let img = d.path().join("small.png");
+    image::RgbImage::from_pixel(800, 600, image::Rgb([200, 30, 30]))
+        .save(&img)
+        .unwrap();
+    let o = tianbao(&db, &["check-photo", img.to_str().unwrap(), "--json"], None);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["width"], 800);
+    let codes: Vec<&str> = v["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"small_file"), "{codes:?}");
+
+    let fake = d.path().join("video.mp4");
+    std::fs::write(&fake, "这不是视频").unwrap();
+    let o = tianbao(
+        &db,
+        &["check-video", fake.to_str().unwrap(), "--json"],
+        None,
+    );
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["ok"], false);
+
+    let o = tianbao(&db, &["check-photo", "/no/such/file.jpg"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8(o.stderr).unwrap().contains("file.jpg"));
+}

@@ -77,12 +77,7 @@ pub enum MediaError {
 
 /// How serious an issue is: an `error` makes the file unusable for the submission, a `warning`
 /// is something the notice asks for that the clerk should fix if possible.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Error,
-    Warning,
-}
+pub use crate::validate::Severity;
 
 /// One finding about a file, shown beside the attachment and in the case's validation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

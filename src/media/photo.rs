@@ -366,7 +366,9 @@ pub fn attachment_issues(a: &Attachment, role: PhotoRole, campaign: &Campaign) -
 pub fn media_issues(media: &Media, campaign: &Campaign) -> Vec<(String, MediaIssue)> {
     let mut out = Vec::new();
     let mut one = |field: &str, a: &Option<Attachment>, role: PhotoRole, missing: &str| match a {
-        None => out.push((field.to_string(), MediaIssue::error("missing", missing))),
+        // Missing materials are warnings: the 推荐表 can be finished (and printed) before the
+        // photo and the ID scan arrive; the package step lists what is still missing.
+        None => out.push((field.to_string(), MediaIssue::warning("missing", missing))),
         Some(a) => out.extend(
             attachment_issues(a, role, campaign)
                 .into_iter()

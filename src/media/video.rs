@@ -1193,7 +1193,8 @@ pub fn check_netdisk(link: &str, code: &str) -> Vec<MediaIssue> {
     let code = code.trim();
     let pwd = pwd_of(link);
     if link.is_empty() {
-        out.push(MediaIssue::error(
+        // A warning: the video is often uploaded after the form is written.
+        out.push(MediaIssue::warning(
             "netdisk_link_missing",
             "未填写百度网盘链接。通知要求视频上传至百度网盘，并在邮件中写明下载链接。",
         ));
