@@ -20,9 +20,10 @@ APT_E2E=(xvfb xauth x11-utils imagemagick webkit2gtk-driver fonts-noto-cjk)
 # skipped when a newer one is already on PATH (e.g. nodejs from another source).
 command -v node >/dev/null 2>&1 || APT_E2E+=(nodejs)
 command -v python3 >/dev/null 2>&1 || APT_E2E+=(python3)
-# Rendering .docx/.xlsx for checks, plus free stand-ins for 仿宋/楷体.
-APT_DOCS=(libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils
-  fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei)
+# Rendering .docx/.xlsx for checks (tests/docx/run.sh), plus free stand-ins for 仿宋/楷体; the
+# checks install python-docx and openxml-audit into a venv.
+APT_DOCS=(libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fontconfig
+  fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei python3-venv)
 # Media checks (video headers).
 APT_MEDIA=(ffmpeg)
 

@@ -11,6 +11,20 @@ import { chineseOrdinal, counterText, groupIssues, errorText, STATUS_LABEL } fro
 
 const SECTION_KEYS = ['intro', 'practices', 'results', 'lessons', 'opinion'];
 
+// Fields without an input on this page yet (materials are added on their own page later).
+const OTHER_LABELS = [
+  ['media.photo', '个人形象照片'],
+  ['media.id_front', '身份证扫描件（人像面）'],
+  ['media.id_back', '身份证扫描件（国徽面）'],
+  ['media.pictures', '表中图片'],
+  ['media.video.link', '视频网盘链接'],
+  ['media.video.code', '视频提取码'],
+  ['media.video.check', '视频文件'],
+  ['media.video.confirm_no_watermark', '视频无水印确认'],
+  ['media.video.confirm_no_ads', '视频无广告确认'],
+  ['media', '材料'],
+];
+
 export function createEditor({ info, onBack }) {
   const { campaign, dicts } = info;
   const form = $('#form');
@@ -468,7 +482,7 @@ export function createEditor({ info, onBack }) {
           h(
             'button',
             { type: 'button', class: 'link', onclick: () => focusField(i.field) },
-            h('b', {}, (labels.get(i.field) || i.field) + '：'),
+            h('b', {}, labelOf(i.field) + '：'),
             i.message,
           ),
         ),
@@ -479,6 +493,12 @@ export function createEditor({ info, onBack }) {
       head,
       list,
     );
+  }
+
+  function labelOf(field) {
+    if (labels.has(field)) return labels.get(field);
+    const other = OTHER_LABELS.find(([prefix]) => field === prefix || field.startsWith(prefix + '.'));
+    return other ? other[1] : field;
   }
 
   function focusField(field) {
