@@ -41,7 +41,7 @@ export function createEditor({ info, onBack }) {
   const live = createLatest(
     () => api.validateCase(kase),
     (r) => applyReport(r),
-    (e) => showSaveState('error', e),
+    (e) => toast(`检查失败：${errorText(e)}`, { error: true }),
   );
 
   const autosave = createAutosave({
