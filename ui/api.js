@@ -1,0 +1,22 @@
+// The one door to the Rust side: Tauri's global invoke (withGlobalTauri). Every command rejects
+// with the core's Chinese message.
+
+export async function call(cmd, args = {}) {
+  const core = window.__TAURI__ && window.__TAURI__.core;
+  if (!core) throw new Error('本页面需要在“案例填报助手”程序窗口中打开');
+  return core.invoke(cmd, args);
+}
+
+export const api = {
+  appInfo: () => call('app_info'),
+  listCases: (query) => call('list_cases', { query }),
+  createCase: () => call('create_case'),
+  getCase: (id) => call('get_case', { id }),
+  saveCase: (c) => call('save_case', { case: c }),
+  validateCase: (c) => call('validate_case', { case: c }),
+  deleteCase: (id) => call('delete_case', { id }),
+  restoreCase: (id) => call('restore_case', { id }),
+  duplicateCase: (id) => call('duplicate_case', { id }),
+  setStatus: (id, status) => call('set_status', { id, status }),
+  setOffice: (office) => call('set_office', { office }),
+};

@@ -1,0 +1,35 @@
+// Tiny DOM helpers: every text goes in through textContent / value, never as HTML.
+
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v == null || v === false) continue;
+    if (k === 'class') el.className = v;
+    else if (k === 'text') el.textContent = v;
+    else if (k === 'dataset') Object.assign(el.dataset, v);
+    else if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
+    else if (v === true) el.setAttribute(k, '');
+    else el.setAttribute(k, String(v));
+  }
+  for (const c of children.flat()) {
+    if (c == null || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+export const $ = (sel, root = document) => root.querySelector(sel);
+export const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
+
+let toastTimer = null;
+/** A short message in the footer; an optional action button (e.g. 撤销). */
+export function toast(message, { error = false, action = null, ms = 6000 } = {}) {
+  const t = document.getElementById('toast');
+  t.replaceChildren(document.createTextNode(message));
+  t.classList.toggle('error', error);
+  if (action) {
+    t.append(' ', h('button', { type: 'button', class: 'link', onclick: () => { t.textContent = ''; action.run(); } }, action.label));
+  }
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => { t.textContent = ''; }, ms);
+}

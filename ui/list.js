@@ -1,0 +1,134 @@
+// The case list: search over 姓名/地区/账号, filter by status or 回收站, completeness per case.
+
+import { api } from './api.js';
+import { h, $, $$, toast } from './dom.js';
+import { shortTime, errorText, STATUS_LABEL } from './format.js';
+
+export function createList({ onOpen }) {
+  const rows = $('#case-rows');
+  const empty = $('#list-empty');
+  const search = $('#search');
+  let filter = 'all';
+  let seq = 0;
+
+  function query() {
+    return {
+      text: search.value.trim(),
+      status: filter === 'draft' || filter === 'ready' ? filter : null,
+      trash: filter === 'trash',
+    };
+  }
+
+  async function refresh(focusId) {
+    const my = ++seq;
+    let list;
+    try {
+      list = await api.listCases(query());
+    } catch (e) {
+      toast(errorText(e), { error: true });
+      return;
+    }
+    if (my !== seq) return; // a newer search is on its way
+    rows.replaceChildren(...list.map(row));
+    $('#list-count').textContent = `共 ${list.length} 个案例`;
+    empty.hidden = list.length > 0;
+    empty.textContent =
+      filter === 'trash'
+        ? '回收站是空的。'
+        : query().text
+          ? '没有找到符合条件的案例。'
+          : '还没有案例。点击“新建案例”开始填写。';
+    if (focusId) $(`tr[data-id="${focusId}"] .open`, rows)?.focus();
+  }
+
+  function row(s) {
+    const trash = filter === 'trash';
+    const issues = [];
+    if (s.errors) issues.push(h('span', { class: 'error' }, `${s.errors} 错误`));
+    if (s.warnings) issues.push(h('span', { class: 'warning' }, `${s.warnings} 提醒`));
+    if (!issues.length) issues.push(h('span', { class: 'ok' }, '无'));
+    const actions = trash
+      ? [h('button', { type: 'button', class: 'small', onclick: () => restore(s) }, '恢复')]
+      : [
+          h('button', { type: 'button', class: 'small open', onclick: () => onOpen(s.id) }, '打开'),
+          h('button', { type: 'button', class: 'small', onclick: () => duplicate(s) }, '复制'),
+          h('button', { type: 'button', class: 'small danger', onclick: () => remove(s) }, '删除'),
+        ];
+    const tr = h(
+      'tr',
+      { dataset: { id: s.id }, class: trash ? 'trashed' : '' },
+      h('td', { class: 'c-name' }, clip(s.name || '未命名案例', s.title)),
+      h('td', { class: 'c-region' }, clip(s.region || '—')),
+      h('td', { class: 'c-account' }, clip(s.account || '—')),
+      h('td', { class: 'c-status' }, h('span', { class: `status-badge ${s.status}` }, STATUS_LABEL[s.status] || s.status)),
+      h(
+        'td',
+        { class: 'c-complete' },
+        h('progress', { max: 100, value: s.completeness, 'aria-label': `完成度 ${s.completeness}%` }),
+        h('span', { class: 'pct' }, `${s.completeness}%`),
+      ),
+      h('td', { class: 'c-issues' }, ...issues),
+      h('td', { class: 'c-time' }, shortTime(s.updated_at)),
+      h('td', { class: 'c-actions' }, h('div', { class: 'actions' }, ...actions)),
+    );
+    if (!trash) tr.addEventListener('dblclick', () => onOpen(s.id));
+    return tr;
+  }
+
+  // Long values are cut with an ellipsis; the whole value is in the tooltip.
+  function clip(text, sub) {
+    return h('span', { class: 'clip', title: sub ? `${text}\n${sub}` : text }, text);
+  }
+
+  async function remove(s) {
+    try {
+      await api.deleteCase(s.id);
+      toast(`已把“${s.name || '未命名案例'}”移到回收站`, { action: { label: '撤销', run: () => restore(s) } });
+      refresh();
+    } catch (e) {
+      toast(errorText(e), { error: true });
+    }
+  }
+
+  async function restore(s) {
+    try {
+      await api.restoreCase(s.id);
+      toast(`已恢复“${s.name || '未命名案例'}”`);
+      refresh();
+    } catch (e) {
+      toast(errorText(e), { error: true });
+    }
+  }
+
+  async function duplicate(s) {
+    try {
+      const c = await api.duplicateCase(s.id);
+      toast(`已复制“${s.name || '未命名案例'}”`);
+      await refresh(c.id);
+    } catch (e) {
+      toast(errorText(e), { error: true });
+    }
+  }
+
+  let searchTimer = null;
+  search.addEventListener('input', () => {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(() => refresh(), 150);
+  });
+  for (const r of $$('input[name=filter]')) {
+    r.addEventListener('change', () => {
+      filter = r.value;
+      refresh();
+    });
+  }
+  $('#new-case').addEventListener('click', async () => {
+    try {
+      const c = await api.createCase();
+      onOpen(c.id, c);
+    } catch (e) {
+      toast(errorText(e), { error: true });
+    }
+  });
+
+  return { refresh };
+}
