@@ -19,4 +19,22 @@ export const api = {
   duplicateCase: (id) => call('duplicate_case', { id }),
   setStatus: (id, status) => call('set_status', { id, status }),
   setOffice: (office) => call('set_office', { office }),
+  // Materials. attachFile copies and checks; the editor puts `attachment` into the case.
+  attachFile: (path, role) => call('attach_file', { path, role }),
+  /** JPEG bytes (ArrayBuffer). */
+  thumbnail: (sha256) => call('thumbnail', { sha256 }),
+  gcBlobs: () => call('gc_blobs'),
+  checkVideoFile: (path) => call('check_video_file', { path }),
+  /** [link | null, code | null] from a pasted share text. */
+  parseNetdisk: (text) => call('parse_netdisk', { text }),
+  // 推荐表 (.docx).
+  docxFileName: (c, index) => call('docx_file_name', { case: c, index }),
+  generateDocx: (caseId, path) => call('generate_docx', { caseId, path }),
+  /** `onProgress({done, total, current})` after each file. */
+  generateDocxMany: (ids, dir, onProgress) => {
+    const ch = new window.__TAURI__.core.Channel();
+    ch.onmessage = onProgress;
+    return call('generate_docx_many', { ids, dir, onProgress: ch });
+  },
+  cancelGeneration: () => call('cancel_generation'),
 };

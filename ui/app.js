@@ -4,6 +4,8 @@ import { api } from './api.js';
 import { $, toast } from './dom.js';
 import { createList } from './list.js';
 import { createEditor } from './editor.js';
+import { createDocx } from './docx.js';
+import { onFileDrop } from './native.js';
 import { errorText } from './format.js';
 
 function show(view) {
@@ -44,7 +46,9 @@ async function main() {
     },
   });
   let lastOpened = null;
+  const docx = createDocx();
   const list = createList({
+    onGenerate: (cases) => docx.askMany(cases),
     onOpen: async (id, fresh) => {
       try {
         const kase = fresh || (await api.getCase(id));
@@ -67,6 +71,33 @@ async function main() {
       $('#search').focus();
     }
   });
+
+  // 生成推荐表 of the open case: save first, then (draft? confirm) → save dialog → generate.
+  $('#gen-docx').addEventListener('click', async () => {
+    if (!(await editor.flush({ force: true }))) {
+      toast('还有内容没能保存，请先处理保存失败的提示再生成推荐表', { error: true });
+      return;
+    }
+    if (editor.current) await docx.askOne(editor.current);
+  });
+
+  // Files dropped on the window (Tauri gives their paths): onto a slot of the open case.
+  onFileDrop((e) => {
+    if (document.body.dataset.view === 'editor-view') editor.onDrop(e);
+    else if (e.type === 'drop') toast('要添加照片或图片，请先打开案例，再把文件拖到“材料”中对应的框里', { error: true });
+  }).catch((e) => console.warn('drag-drop', e));
+
+  // The functions behind the buttons, minus the native dialogs (which WebDriver cannot drive):
+  // the e2e tests call these with paths, through the same code the buttons and drops use.
+  window.tianbao = {
+    attachPaths: (slot, paths) => editor.attachPaths(slot, paths),
+    checkVideoPath: (path) => editor.checkVideoPath(path),
+    generateDocx: async (path) => {
+      if (!(await editor.flush({ force: true }))) throw new Error('内容没能保存');
+      return docx.generateOne(editor.current, path);
+    },
+    generateDocxMany: (dir) => docx.generateMany(list.selectedCases().map((c) => c.id), dir),
+  };
 
   $('#office-form').addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -98,6 +129,8 @@ async function main() {
   await list.refresh();
   $('#search').focus();
   document.body.dataset.ready = 'true';
+  // Copies of attachments that no case uses any more (e.g. after a crash mid-undo).
+  editor.gc();
 }
 
 function setOffice(identity) {

@@ -22,14 +22,30 @@ export const $ = (sel, root = document) => root.querySelector(sel);
 export const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
 
 let toastTimer = null;
-/** A short message in the footer; an optional action button (e.g. 撤销). */
-export function toast(message, { error = false, action = null, ms = 6000 } = {}) {
+let toastSeq = 0;
+/**
+ * A short message in the footer, with optional buttons: `action` ({label, run}) or `actions`
+ * (several, e.g. 打开文件 / 打开所在文件夹). Returns an id for `clearToast`.
+ */
+export function toast(message, { error = false, action = null, actions = null, ms = 6000 } = {}) {
   const t = document.getElementById('toast');
+  const id = ++toastSeq;
   t.replaceChildren(document.createTextNode(message));
   t.classList.toggle('error', error);
-  if (action) {
-    t.append(' ', h('button', { type: 'button', class: 'link', onclick: () => { t.textContent = ''; action.run(); } }, action.label));
+  t.dataset.toast = String(id);
+  for (const a of actions || (action ? [action] : [])) {
+    t.append(' ', h('button', { type: 'button', class: 'link', onclick: () => { t.textContent = ''; a.run(); } }, a.label));
   }
   clearTimeout(toastTimer);
   toastTimer = setTimeout(() => { t.textContent = ''; }, ms);
+  return id;
+}
+
+/** Removes the toast `id` if it is still the one shown. */
+export function clearToast(id) {
+  const t = document.getElementById('toast');
+  if (t.dataset.toast === String(id)) {
+    clearTimeout(toastTimer);
+    t.textContent = '';
+  }
 }

@@ -8,10 +8,12 @@ import { h, $, $$, toast } from './dom.js';
 import { getPath, setPath } from './paths.js';
 import { createAutosave, createLatest } from './scheduler.js';
 import { chineseOrdinal, counterText, groupIssues, errorText, STATUS_LABEL } from './format.js';
+import { createMaterials } from './materials.js';
 
 const SECTION_KEYS = ['intro', 'practices', 'results', 'lessons', 'opinion'];
 
-// Fields without an input on this page yet (materials are added on their own page later).
+// Labels of fields the summary may name before their section has set one (materials.js sets
+// the exact ones, e.g. 推荐表图片2).
 const OTHER_LABELS = [
   ['media.photo', '个人形象照片'],
   ['media.id_front', '身份证扫描件（人像面）'],
@@ -48,6 +50,24 @@ export function createEditor({ info, onBack }) {
     delay: 500,
     save: () => api.saveCase(kase),
     onState: showSaveState,
+  });
+
+  // 材料 and 视频: attachments, the 网盘 link, the video check (ui/materials.js).
+  const materials = createMaterials({
+    campaign,
+    getCase: () => kase,
+    msgs,
+    labels,
+    control,
+    forgetMsgs: (re) => {
+      for (const k of [...msgIndex.keys()]) if (re.test(k)) msgIndex.delete(k);
+    },
+    changed: () => {
+      saveState.dataset.state = 'dirty';
+      autosave.input();
+      live.trigger();
+    },
+    saveNow: () => autosave.flush({ force: true }),
   });
 
   function showSaveState(state, detail) {
@@ -323,8 +343,10 @@ export function createEditor({ info, onBack }) {
         ...sectionHead('opinion', 'sec-opinion'),
         textOnly('opinion', '推荐理由', 12),
       ),
+      ...materials.sections(),
     );
     renderPractices();
+    materials.mounted();
   }
 
   function textOnly(path, label, rows) {
@@ -342,6 +364,8 @@ export function createEditor({ info, onBack }) {
       const checked = $$('input[type=checkbox][data-path="business.platforms"]', form).filter((c) => c.checked).map((c) => c.value);
       const extra = (kase.business.platforms || []).filter((p) => !dicts.platforms.includes(p));
       kase.business.platforms = [...checked, ...extra];
+    } else if (el.type === 'checkbox') {
+      setPath(kase, path, el.checked);
     } else {
       setPath(kase, path, el.value);
     }
@@ -374,6 +398,7 @@ export function createEditor({ info, onBack }) {
     if (kase) autosave.flush();
   });
   form.addEventListener('submit', (e) => e.preventDefault());
+  form.addEventListener('click', (e) => materials.onClick(e));
   form.addEventListener('click', (e) => {
     const b = e.target.closest('button[data-action]');
     if (!b) return;
@@ -447,6 +472,7 @@ export function createEditor({ info, onBack }) {
       }
       box.replaceChildren(...items);
     }
+    materials.afterReport(groups);
     for (const el of $$('[data-path]', form)) {
       const list = groups.get(el.dataset.path) || [];
       const err = list.some((i) => i.severity === 'error');
@@ -502,7 +528,7 @@ export function createEditor({ info, onBack }) {
   }
 
   function focusField(field) {
-    let el = $(`[data-path="${field}"]`, form);
+    let el = $(`[data-path="${field}"]`, form) || $(`[data-focus="${field}"]`, form);
     if (!el) {
       const sec = $(`#sec-${field}`, form);
       el = sec && sec.closest('section').querySelector('[data-path]');
@@ -569,6 +595,7 @@ export function createEditor({ info, onBack }) {
       toast('还有内容没能保存，请先处理保存失败的提示再离开', { error: true });
       return;
     }
+    await materials.close();
     autosave.reset();
     kase = null;
     report = null;
@@ -618,6 +645,14 @@ export function createEditor({ info, onBack }) {
     get isOpen() {
       return kase !== null;
     },
+    /** The case being edited (null when none). */
+    get current() {
+      return kase;
+    },
     close,
+    attachPaths: (slot, paths) => materials.attachPaths(slot, paths),
+    checkVideoPath: (path) => materials.checkVideoPath(path),
+    onDrop: (e) => materials.onDrop(e),
+    gc: () => materials.gc(),
   };
 }

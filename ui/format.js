@@ -64,3 +64,54 @@ export function errorText(e) {
   if (e.message) return e.message;
   return String(e);
 }
+
+const KIB = 1024;
+const MIB = 1024 * 1024;
+const GIB = 1024 * 1024 * 1024;
+
+/**
+ * A file size as the core writes it in its messages (media::human_size): binary units, floored
+ * to one decimal (two for GB) so a file shown as "1.9 MB" is indeed under a "2M" rule.
+ */
+export function humanSize(bytes) {
+  const b = Number(bytes) || 0;
+  if (b < KIB) return `${b} 字节`;
+  if (b < MIB) return `${roundHalfEven(b / KIB)} KB`;
+  if (b < GIB) return `${(Math.floor((b / MIB) * 10) / 10).toFixed(1)} MB`;
+  return `${(Math.floor((b / GIB) * 100) / 100).toFixed(2)} GB`;
+}
+
+// Rust's `{:.0}` rounds ties to even.
+function roundHalfEven(x) {
+  const f = Math.floor(x);
+  const d = x - f;
+  if (d > 0.5) return f + 1;
+  if (d < 0.5) return f;
+  return f % 2 === 0 ? f : f + 1;
+}
+
+/** "4000×3000" or '' when unknown. */
+export function pixelSize(w, h) {
+  return w > 0 && h > 0 ? `${w}×${h}` : '';
+}
+
+/** A format name for the clerk: "jpeg" → "JPEG". */
+export function formatLabel(format) {
+  const f = String(format || '').toLowerCase();
+  if (!f || f === 'unknown') return '未知格式';
+  return f.toUpperCase();
+}
+
+/** A limit in the notice's own words (media::rule_size): 2 MiB → "2M", 1 GiB → "1GB". */
+export function ruleSize(bytes) {
+  const b = Number(bytes) || 0;
+  if (b >= GIB && b % GIB === 0) return `${b / GIB}GB`;
+  if (b >= MIB && b % MIB === 0) return `${b / MIB}M`;
+  return humanSize(b);
+}
+
+/** "3–5 分钟" from seconds (whole minutes), else "180–300 秒". */
+export function durationRange(min, max) {
+  if (min % 60 === 0 && max % 60 === 0) return `${min / 60}–${max / 60} 分钟`;
+  return `${min}–${max} 秒`;
+}

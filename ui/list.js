@@ -1,15 +1,20 @@
-// The case list: search over 姓名/地区/账号, filter by status or 回收站, completeness per case.
+// The case list: search over 姓名/地区/账号, filter by status or 回收站, completeness per case;
+// tick cases to generate their 推荐表 together (生成推荐表（N）).
 
 import { api } from './api.js';
 import { h, $, $$, toast } from './dom.js';
 import { shortTime, errorText, STATUS_LABEL } from './format.js';
 
-export function createList({ onOpen }) {
+export function createList({ onOpen, onGenerate }) {
   const rows = $('#case-rows');
   const empty = $('#list-empty');
   const search = $('#search');
+  const selectAll = $('#select-all');
+  const genMany = $('#gen-many');
   let filter = 'all';
   let seq = 0;
+  let shown = []; // the summaries listed, in order
+  const selected = new Set(); // ids ticked (only of listed cases)
 
   function query() {
     return {
@@ -29,7 +34,12 @@ export function createList({ onOpen }) {
       return;
     }
     if (my !== seq) return; // a newer search is on its way
+    shown = filter === 'trash' ? [] : list;
+    const listed = new Set(shown.map((s) => s.id));
+    for (const id of [...selected]) if (!listed.has(id)) selected.delete(id);
+    document.body.classList.toggle('trash-view', filter === 'trash');
     rows.replaceChildren(...list.map(row));
+    updateSelection();
     $('#list-count').textContent = `共 ${list.length} 个案例`;
     empty.hidden = list.length > 0;
     empty.textContent =
@@ -54,9 +64,23 @@ export function createList({ onOpen }) {
           h('button', { type: 'button', class: 'small', onclick: () => duplicate(s) }, '复制'),
           h('button', { type: 'button', class: 'small danger', onclick: () => remove(s) }, '删除'),
         ];
+    const pick = trash
+      ? null
+      : h('input', {
+          type: 'checkbox',
+          class: 'sel',
+          'aria-label': `选择“${s.name || '未命名案例'}”`,
+          checked: selected.has(s.id),
+          onchange: (e) => {
+            if (e.target.checked) selected.add(s.id);
+            else selected.delete(s.id);
+            updateSelection();
+          },
+        });
     const tr = h(
       'tr',
       { dataset: { id: s.id }, class: trash ? 'trashed' : '' },
+      h('td', { class: 'c-sel' }, pick),
       h('td', { class: 'c-name' }, clip(s.name || '未命名案例', s.title)),
       h('td', { class: 'c-region' }, clip(s.region || '—')),
       h('td', { class: 'c-account' }, clip(s.account || '—')),
@@ -74,6 +98,31 @@ export function createList({ onOpen }) {
     if (!trash) tr.addEventListener('dblclick', () => onOpen(s.id));
     return tr;
   }
+
+  function updateSelection() {
+    const n = selected.size;
+    genMany.textContent = n ? `生成推荐表（${n}）` : '生成推荐表';
+    genMany.disabled = n === 0;
+    genMany.title = n ? `把勾选的 ${n} 个案例各生成一个 Word 推荐表（.docx）` : '先勾选要生成推荐表的案例';
+    genMany.hidden = filter === 'trash';
+    selectAll.checked = n > 0 && n === shown.length;
+    selectAll.indeterminate = n > 0 && n < shown.length;
+    selectAll.disabled = shown.length === 0;
+    for (const tr of rows.children) tr.classList.toggle('selected', selected.has(tr.dataset.id));
+  }
+
+  /** The ticked cases, in list order. */
+  function selectedCases() {
+    return shown.filter((s) => selected.has(s.id));
+  }
+
+  selectAll.addEventListener('change', () => {
+    if (selectAll.checked) for (const s of shown) selected.add(s.id);
+    else selected.clear();
+    for (const cb of rows.querySelectorAll('input.sel')) cb.checked = selected.has(cb.closest('tr').dataset.id);
+    updateSelection();
+  });
+  genMany.addEventListener('click', () => onGenerate(selectedCases()));
 
   // Long values are cut with an ellipsis; the whole value is in the tooltip.
   function clip(text, sub) {
@@ -130,5 +179,5 @@ export function createList({ onOpen }) {
     }
   });
 
-  return { refresh };
+  return { refresh, selectedCases };
 }

@@ -1,18 +1,22 @@
 //! 案例填报助手 — the Tauri v2 shell. Thin commands only: every one forwards to the core library
-//! `tianbao` (validation, 字数, storage) and turns its errors into their Chinese message. No logic
+//! `tianbao` (validation, 字数, storage, media, .docx) and turns its errors into their Chinese message. No logic
 //! lives here; what the UI needs and the core lacks is added to the core.
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 use std::path::PathBuf;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::Serialize;
-use tauri::State;
+use tauri::ipc::{Channel, Response};
+use tauri::{AppHandle, Manager, State};
 use tianbao::campaign::Campaign;
 use tianbao::dicts::Dicts;
+use tianbao::docx::{self, BatchOutcome, Progress, Written};
+use tianbao::media::{self, Attached, PhotoRole, VideoReport};
 use tianbao::model::{Case, CaseId, Status};
-use tianbao::store::{CaseSummary, Identity, ListQuery, Saved, Store};
+use tianbao::store::{CaseSummary, Files, Identity, ListQuery, Saved, Store};
 use tianbao::validate::{validate, Report};
 
 /// What the shell holds: the campaign and dictionaries, and the store if it could be opened.
@@ -22,6 +26,8 @@ struct AppState {
     dicts: Dicts,
     db_path: Option<PathBuf>,
     store: Result<Mutex<Store>, String>,
+    /// Set by 取消 while 推荐表 are being generated; looked at between files.
+    cancel_docx: Arc<AtomicBool>,
 }
 
 impl AppState {
@@ -32,6 +38,21 @@ impl AppState {
             Err(e) => Err(e.clone()),
         }
     }
+
+    /// The attached files, to work on without holding the store's lock.
+    fn files(&self) -> Result<Files, String> {
+        Ok(self.store()?.files())
+    }
+}
+
+/// Runs slow work (decoding photos, building .docx) on a worker thread, so neither the window
+/// nor the other commands wait for it.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, String> + Send + 'static,
+) -> CmdResult<T> {
+    tauri::async_runtime::spawn_blocking(f)
+        .await
+        .map_err(|e| format!("后台任务意外中止（{e}），请重试。"))?
 }
 
 type CmdResult<T> = Result<T, String>;
@@ -120,6 +141,104 @@ async fn set_office(state: State<'_, AppState>, office: String) -> CmdResult<Ide
     Ok(s.identity())
 }
 
+// ---- materials: attach, thumbnails, freeing copies, the video, the 网盘 link ----------------------
+
+/// Copies the file into the app's store and checks it for its role. The case is not changed:
+/// the editor puts the returned attachment into the case and saves it.
+#[tauri::command]
+async fn attach_file(
+    state: State<'_, AppState>,
+    path: PathBuf,
+    role: PhotoRole,
+) -> CmdResult<Attached> {
+    let files = state.files()?;
+    blocking(move || files.attach_file(&path, role).map_err(msg)).await
+}
+
+/// The JPEG thumbnail of a stored file, as raw bytes (an ArrayBuffer in the page).
+#[tauri::command]
+async fn thumbnail(state: State<'_, AppState>, sha256: String) -> CmdResult<Response> {
+    let files = state.files()?;
+    blocking(move || files.thumbnail(&sha256).map(Response::new).map_err(msg)).await
+}
+
+/// Frees the copies no case uses any more; returns the bytes freed.
+#[tauri::command]
+async fn gc_blobs(state: State<'_, AppState>) -> CmdResult<u64> {
+    state.store()?.gc_blobs().map_err(msg)
+}
+
+/// Reads the video's container headers (never the whole file; never copied).
+#[tauri::command]
+async fn check_video_file(state: State<'_, AppState>, path: PathBuf) -> CmdResult<VideoReport> {
+    let campaign = state.campaign.clone();
+    blocking(move || media::check_video(&path, &campaign).map_err(msg)).await
+}
+
+/// A pasted 百度网盘 share text → [link, 提取码] (either may be null).
+#[tauri::command]
+async fn parse_netdisk(text: String) -> CmdResult<(Option<String>, Option<String>)> {
+    Ok(media::parse_netdisk_share(&text))
+}
+
+// ---- 生成推荐表 ------------------------------------------------------------------------------------
+
+/// The file name of a case's 推荐表: `01_李明_推荐表.docx` (index 1-based).
+#[tauri::command]
+async fn docx_file_name(case: Case, index: usize) -> CmdResult<String> {
+    Ok(docx::docx_file_name(index, &case))
+}
+
+/// The 推荐表 of one stored case, saved at `path`.
+#[tauri::command]
+async fn generate_docx(
+    state: State<'_, AppState>,
+    case_id: CaseId,
+    path: PathBuf,
+) -> CmdResult<Written> {
+    let (case, files) = {
+        let s = state.store()?;
+        (s.get_case(case_id).map_err(msg)?, s.files())
+    };
+    blocking(move || docx::write_case_docx(&files, &case, &path).map_err(msg)).await
+}
+
+/// The 推荐表 of each case into `dir` (01_姓名_推荐表.docx …), progress on `on_progress`,
+/// stopped between files by `cancel_generation`.
+#[tauri::command]
+async fn generate_docx_many(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    ids: Vec<CaseId>,
+    dir: PathBuf,
+    on_progress: Channel<Progress>,
+) -> CmdResult<BatchOutcome> {
+    let files = state.files()?;
+    let cancel = state.cancel_docx.clone();
+    cancel.store(false, Ordering::SeqCst);
+    blocking(move || {
+        let state = app.state::<AppState>();
+        docx::write_batch(
+            &files,
+            &ids,
+            &dir,
+            |id| state.store()?.get_case(id).map_err(msg),
+            |p| {
+                let _ = on_progress.send(p.clone());
+            },
+            &cancel,
+        )
+        .map_err(msg)
+    })
+    .await
+}
+
+#[tauri::command]
+async fn cancel_generation(state: State<'_, AppState>) -> CmdResult<()> {
+    state.cancel_docx.store(true, Ordering::SeqCst);
+    Ok(())
+}
+
 /// `--db FILE` (or `--db=FILE`) on the command line; otherwise the core's default, which
 /// honours TIANBAO_DB.
 fn db_path_from_args() -> Option<PathBuf> {
@@ -158,8 +277,11 @@ fn main() {
         dicts: Dicts::current(),
         db_path,
         store,
+        cancel_docx: Arc::new(AtomicBool::new(false)),
     };
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             app_info,
@@ -173,6 +295,15 @@ fn main() {
             duplicate_case,
             set_status,
             set_office,
+            attach_file,
+            thumbnail,
+            gc_blobs,
+            check_video_file,
+            parse_netdisk,
+            docx_file_name,
+            generate_docx,
+            generate_docx_many,
+            cancel_generation,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -8,10 +8,13 @@
 //! - [`write_docx_atomic`] saves the bytes through a temp file in the target folder, fsync and
 //!   rename, so a half-written .docx is never left behind.
 //! - [`docx_file_name`] names the file of one case in a batch, e.g. `01_李明_推荐表.docx`.
+//! - [`write_case_docx`] and [`write_batch`] build and save one case, or many into a folder
+//!   with progress and cancelling between files (what the app's 生成推荐表 runs).
 //!
 //! Pictures come in ready to embed ([`PrintPicture`]: print-size JPEG bytes, orientation
 //! applied); decoding, EXIF and resizing belong to the media pipeline, files to the caller.
 
+mod batch;
 mod fixup;
 mod layout;
 mod pictures;
@@ -20,6 +23,7 @@ mod xml;
 
 pub use layout::{picture_box_px, PRINT_DPI, PRINT_JPEG_QUALITY};
 pub use pictures::{prepare_pictures, print_picture};
+pub use batch::{write_batch, write_case_docx, BatchOutcome, Failed, Progress, Written};
 pub use write::write_docx_atomic;
 
 use crate::campaign::Campaign;
@@ -73,12 +77,7 @@ pub enum DocxError {
 
 /// The 推荐表 of a stored case, its pictures taken from the store's attached files.
 pub fn case_docx(store: &crate::store::Store, case: &Case) -> Result<Vec<u8>, DocxError> {
-    let pictures = if case.media.pictures.is_empty() {
-        Vec::new()
-    } else {
-        prepare_pictures(case, &store.blobs()?)?
-    };
-    build_docx(case, store.campaign(), &pictures)
+    store.files().case_docx(case)
 }
 
 /// Builds the 推荐表 of `case` as the bytes of a .docx file.

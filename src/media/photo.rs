@@ -447,13 +447,15 @@ pub fn media_issues(media: &Media, campaign: &Campaign) -> Vec<(String, MediaIss
     out
 }
 
-/// The result of [`attach`].
-#[derive(Debug, Clone)]
+/// The result of [`attach`]. Serialised (for the app) without the thumbnail's bytes, which the
+/// UI fetches like any other thumbnail.
+#[derive(Debug, Clone, Serialize)]
 pub struct Attached {
     /// What the case keeps (sha256, name, size, format, size in pixels as displayed).
     pub attachment: Attachment,
     pub report: PhotoReport,
     /// JPEG thumbnail (orientation applied), `None` for PDFs and formats not decoded here.
+    #[serde(skip)]
     pub thumbnail: Option<Vec<u8>>,
 }
 

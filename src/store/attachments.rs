@@ -7,14 +7,41 @@
 //! stays the one source of truth, and an attachment is in the case's revision history).
 
 use super::{ListQuery, Store, StoreError};
+use crate::campaign::Campaign;
+use crate::docx::{self, DocxError};
 use crate::media::{self, Attached, MediaError, PhotoRole};
+use crate::model::Case;
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Thumbnails in the editor are at most this many pixels on their long side.
 pub const THUMBNAIL_SIDE: u32 = 320;
 
-impl Store {
+/// The attached files of a store without its database connection: attach, thumbnails and the
+/// 推荐表 of a case. Cheap to clone and `Send`, so slow work (decoding a 12-megapixel photo,
+/// building twenty .docx files) runs on a worker thread without holding the store, and saves
+/// go on meanwhile. Only reads and adds files; freeing them is [`Store::gc_blobs`].
+#[derive(Debug, Clone)]
+pub struct Files {
+    dir: PathBuf,
+    campaign: Campaign,
+}
+
+impl Files {
+    /// The folder of the copies (`<db>-files/`).
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn campaign(&self) -> &Campaign {
+        &self.campaign
+    }
+
+    /// The content-addressed store of attached files (created on first use).
+    pub fn blobs(&self) -> Result<media::BlobStore, MediaError> {
+        media::BlobStore::new(self.dir.clone())
+    }
+
     /// Copies `src` into the app's store (once, however often attached), checks it for `role`
     /// against the campaign rules, and makes its thumbnail (kept for later views).
     pub fn attach_file(&self, src: &Path, role: PhotoRole) -> Result<Attached, MediaError> {
@@ -23,7 +50,7 @@ impl Store {
         if let Some(jpeg) = &attached.thumbnail {
             // A thumbnail that cannot be cached is made again when shown.
             let _ = write_small(
-                &self.blob_dir().join("thumbs"),
+                &self.dir.join("thumbs"),
                 &format!("{}.jpg", attached.attachment.sha256),
                 jpeg,
             );
@@ -35,17 +62,44 @@ impl Store {
     pub fn thumbnail(&self, sha256: &str) -> Result<Vec<u8>, MediaError> {
         let blobs = self.blobs()?;
         let blob = blobs.blob_path(sha256)?;
-        let cached = self.blob_dir().join("thumbs").join(format!("{sha256}.jpg"));
+        let cached = self.dir.join("thumbs").join(format!("{sha256}.jpg"));
         if let Ok(bytes) = std::fs::read(&cached) {
             return Ok(bytes);
         }
         let jpeg = media::thumbnail(&blob, THUMBNAIL_SIDE)?;
-        let _ = write_small(
-            &self.blob_dir().join("thumbs"),
-            &format!("{sha256}.jpg"),
-            &jpeg,
-        );
+        let _ = write_small(&self.dir.join("thumbs"), &format!("{sha256}.jpg"), &jpeg);
         Ok(jpeg)
+    }
+
+    /// The 推荐表 of `case` as .docx bytes, its pictures from this store (print-size cache).
+    pub fn case_docx(&self, case: &Case) -> Result<Vec<u8>, DocxError> {
+        let pictures = if case.media.pictures.is_empty() {
+            Vec::new()
+        } else {
+            docx::prepare_pictures(case, &self.blobs()?)?
+        };
+        docx::build_docx(case, &self.campaign, &pictures)
+    }
+}
+
+impl Store {
+    /// The attached files of this store, to work on without holding the store (see [`Files`]).
+    pub fn files(&self) -> Files {
+        Files {
+            dir: self.blob_dir(),
+            campaign: self.campaign.clone(),
+        }
+    }
+
+    /// Copies `src` into the app's store (once, however often attached), checks it for `role`
+    /// against the campaign rules, and makes its thumbnail (kept for later views).
+    pub fn attach_file(&self, src: &Path, role: PhotoRole) -> Result<Attached, MediaError> {
+        self.files().attach_file(src, role)
+    }
+
+    /// The thumbnail (JPEG) of a stored file, EXIF orientation applied.
+    pub fn thumbnail(&self, sha256: &str) -> Result<Vec<u8>, MediaError> {
+        self.files().thumbnail(sha256)
     }
 
     /// The SHA-256 of every file a case (live or in the 回收站) refers to at its head.

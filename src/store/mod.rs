@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use uuid::Uuid;
 
-pub use attachments::THUMBNAIL_SIDE;
+pub use attachments::{Files, THUMBNAIL_SIDE};
 pub use migrations::{migrate_to, LATEST_VERSION};
 
 /// Identifies our databases (PRAGMA application_id): "TBAO".

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chineseOrdinal, counterText, groupIssues, shortTime, errorText } from '../format.js';
+import { chineseOrdinal, counterText, groupIssues, shortTime, errorText, humanSize, pixelSize, formatLabel, ruleSize, durationRange } from '../format.js';
 import { getPath, setPath } from '../paths.js';
 
 test('ordinals as printed', () => {
@@ -54,4 +54,29 @@ test('times and errors', () => {
   assert.equal(shortTime('bad'), 'bad');
   assert.equal(errorText('数据库已锁定'), '数据库已锁定');
   assert.equal(errorText(new Error('x')), 'x');
+});
+
+test('file sizes read exactly as the core writes them (media::human_size vectors)', () => {
+  const MIB = 1024 * 1024;
+  const GIB = 1024 * MIB;
+  assert.equal(humanSize(500), '500 字节');
+  assert.equal(humanSize(512 * 1024), '512 KB');
+  assert.equal(humanSize(1_520_435), '1.4 MB');
+  assert.equal(humanSize(2 * MIB - 1), '1.9 MB');
+  assert.equal(humanSize(2 * MIB), '2.0 MB');
+  assert.equal(humanSize(Math.floor((GIB * 11) / 10) + 1024), '1.10 GB');
+  assert.equal(humanSize(2.5 * 1024), '2 KB'); // ties to even, as Rust's {:.0}
+  assert.equal(humanSize(3.5 * 1024), '4 KB');
+  assert.equal(pixelSize(4000, 3000), '4000×3000');
+  assert.equal(pixelSize(0, 0), '');
+  assert.equal(formatLabel('jpeg'), 'JPEG');
+  assert.equal(formatLabel('unknown'), '未知格式');
+});
+
+test('limits in the notice\'s words (media::rule_size)', () => {
+  assert.equal(ruleSize(2 * 1024 * 1024), '2M');
+  assert.equal(ruleSize(1024 * 1024 * 1024), '1GB');
+  assert.equal(ruleSize(1_500_000), '1.4 MB');
+  assert.equal(durationRange(180, 300), '3–5 分钟');
+  assert.equal(durationRange(90, 300), '90–300 秒');
 });

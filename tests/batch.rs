@@ -1,0 +1,223 @@
+//! 生成推荐表 as the app runs it: the store's `Files` handle (work without holding the store),
+//! one case to a chosen path, many cases into a folder with progress, failures and cancelling.
+mod common;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use tianbao::docx::{write_batch, write_case_docx, DocxError, Progress};
+use tianbao::media::PhotoRole;
+use tianbao::model::{Case, Status};
+use tianbao::store::{Files, Store};
+
+fn temp_store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("tianbao.db")).unwrap();
+    (dir, store)
+}
+
+fn document_xml(path: &Path) -> String {
+    let f = std::fs::File::open(path).unwrap();
+    let mut z = zip::ZipArchive::new(f).unwrap();
+    let mut s = String::new();
+    z.by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut s)
+        .unwrap();
+    s
+}
+
+fn names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn files_handle_is_send_and_works_without_the_store() {
+    fn assert_send<T: Send + Clone + 'static>() {}
+    assert_send::<Files>();
+    let (dir, store) = temp_store();
+    let files = store.files();
+    assert_eq!(files.dir(), store.blob_dir());
+    let src = dir.path().join("图.png");
+    image::RgbImage::from_pixel(900, 600, image::Rgb([10, 120, 200]))
+        .save(&src)
+        .unwrap();
+    // On another thread, while the store stays usable here.
+    let t = std::thread::spawn({
+        let files = files.clone();
+        let src = src.clone();
+        move || files.attach_file(&src, PhotoRole::Picture).unwrap()
+    });
+    let a = t.join().unwrap();
+    assert!(store.list_cases(&Default::default()).unwrap().is_empty());
+    assert_eq!(store.thumbnail(&a.attachment.sha256).unwrap()[..2], [0xFF, 0xD8]);
+    // Serialised for the app: attachment and report, never the thumbnail's bytes.
+    let json = serde_json::to_value(&a).unwrap();
+    assert!(json.get("attachment").is_some() && json.get("report").is_some());
+    assert!(json.get("thumbnail").is_none());
+}
+
+#[test]
+fn one_case_is_written_where_asked_draft_or_ready() {
+    let (dir, mut store) = temp_store();
+    let mut c = common::sample_case();
+    store.save_case(&c).unwrap();
+    let path = dir.path().join("李明.docx");
+    let w = write_case_docx(&store.files(), &c, &path).unwrap();
+    assert_eq!(w.path, path.display().to_string());
+    assert_eq!(w.file_name, "李明.docx");
+    assert!(w.draft);
+    assert_eq!(w.bytes, std::fs::metadata(&path).unwrap().len());
+    let xml = document_xml(&path);
+    assert!(xml.contains("李明") && xml.contains("草稿"));
+
+    c.status = Status::Ready;
+    let w = write_case_docx(&store.files(), &c, &path).unwrap();
+    assert!(!w.draft);
+    assert!(!document_xml(&path).contains("草稿"));
+
+    let missing = dir.path().join("没有这个文件夹").join("a.docx");
+    let e = write_case_docx(&store.files(), &c, &missing).unwrap_err();
+    assert!(matches!(e, DocxError::FolderMissing { .. }), "{e}");
+    assert!(e.to_string().contains("没有这个文件夹"));
+}
+
+fn three_cases(store: &mut Store) -> Vec<Case> {
+    let mut out = Vec::new();
+    for name in ["李明", "王芳", "阿依古丽·买买提"] {
+        let mut c = common::sample_case();
+        c.id = uuid::Uuid::now_v7();
+        c.person.name = name.into();
+        store.save_case(&c).unwrap();
+        out.push(c);
+    }
+    out
+}
+
+#[test]
+fn many_cases_one_file_each_numbered_in_the_given_order_with_progress() {
+    let (dir, mut store) = temp_store();
+    let cases = three_cases(&mut store);
+    let out_dir = dir.path().join("推荐表");
+    std::fs::create_dir(&out_dir).unwrap();
+    let ids: Vec<_> = cases.iter().rev().map(|c| c.id).collect();
+    let mut seen: Vec<Progress> = Vec::new();
+    let cancel = AtomicBool::new(false);
+    let r = write_batch(
+        &store.files(),
+        &ids,
+        &out_dir,
+        |id| store.get_case(id),
+        |p| seen.push(p.clone()),
+        &cancel,
+    )
+    .unwrap();
+    assert_eq!(r.total, 3);
+    assert!(r.failed.is_empty() && !r.cancelled);
+    assert_eq!(
+        names(&out_dir),
+        [
+            "01_阿依古丽·买买提_推荐表.docx",
+            "02_王芳_推荐表.docx",
+            "03_李明_推荐表.docx"
+        ]
+    );
+    assert!(document_xml(&out_dir.join("02_王芳_推荐表.docx")).contains("王芳"));
+    let steps: Vec<(usize, usize, &str)> = seen
+        .iter()
+        .map(|p| (p.done, p.total, p.current.as_str()))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            (0, 3, "阿依古丽·买买提"),
+            (1, 3, "王芳"),
+            (2, 3, "李明"),
+            (3, 3, "")
+        ]
+    );
+}
+
+#[test]
+fn cancel_stops_between_files_and_keeps_what_was_written() {
+    let (dir, mut store) = temp_store();
+    let cases = three_cases(&mut store);
+    let ids: Vec<_> = cases.iter().map(|c| c.id).collect();
+    let cancel = AtomicBool::new(false);
+    let r = write_batch(
+        &store.files(),
+        &ids,
+        dir.path(),
+        |id| store.get_case(id),
+        |p| {
+            // The clerk presses 取消 while the second file is being made.
+            if p.done == 1 {
+                cancel.store(true, Ordering::SeqCst);
+            }
+        },
+        &cancel,
+    )
+    .unwrap();
+    assert!(r.cancelled);
+    assert_eq!(r.written.len(), 2);
+    let docx: Vec<String> = names(dir.path())
+        .into_iter()
+        .filter(|n| n.ends_with(".docx"))
+        .collect();
+    assert_eq!(docx, ["01_李明_推荐表.docx", "02_王芳_推荐表.docx"]);
+}
+
+#[test]
+fn a_broken_case_is_listed_and_the_others_are_written() {
+    let (dir, mut store) = temp_store();
+    let mut cases = three_cases(&mut store);
+    // The second case's picture copy is gone.
+    cases[1].media.pictures = vec![tianbao::model::Attachment {
+        sha256: "ab".repeat(32),
+        file_name: "现场.jpg".into(),
+        caption: "直播现场".into(),
+        format: "jpeg".into(),
+        ..Default::default()
+    }];
+    store.save_case(&cases[1]).unwrap();
+    let gone = uuid::Uuid::now_v7();
+    let ids = vec![cases[0].id, cases[1].id, gone, cases[2].id];
+    let r = write_batch(
+        &store.files(),
+        &ids,
+        dir.path(),
+        |id| store.get_case(id),
+        |_| {},
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    assert_eq!(r.written.len(), 2);
+    assert_eq!(r.failed.len(), 2);
+    assert_eq!(r.failed[0].case, "王芳");
+    assert!(r.failed[0].message.contains("直播现场"), "{}", r.failed[0].message);
+    assert!(r.failed[1].message.contains("找不到这个案例"));
+    assert!(dir.path().join("04_阿依古丽·买买提_推荐表.docx").exists());
+}
+
+#[test]
+fn a_missing_folder_stops_the_batch_with_its_name() {
+    let (dir, mut store) = temp_store();
+    let cases = three_cases(&mut store);
+    let ids: Vec<_> = cases.iter().map(|c| c.id).collect();
+    let nowhere: PathBuf = dir.path().join("U盘已拔出");
+    let e = write_batch(
+        &store.files(),
+        &ids,
+        &nowhere,
+        |id| store.get_case(id),
+        |_| {},
+        &AtomicBool::new(false),
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("U盘已拔出"), "{e}");
+}
