@@ -7,7 +7,8 @@
 # non-zero exit = failure). It runs after the built-in steps and before the e2e tests, with the
 # app and the CLI already built (target/debug/) and no DISPLAY. Or add a function below and a
 # `step` line in the run section. New packages go in scripts/install-deps.sh's arrays.
-# Environment knobs: E2E=0 skips the e2e tests; E2E_K=SUBSTR runs only matching e2e tests.
+# Environment knobs: E2E=0 skips the e2e tests; E2E_K=SUBSTR runs only matching e2e tests;
+# CARGO_TARGET_DIR is honoured (the e2e tests run the app and CLI built there).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -118,7 +119,8 @@ wait_for() { # seconds, command...
 }
 
 e2e() {
-  local app="$ROOT/target/debug/tianbao-app"
+  local target="${CARGO_TARGET_DIR:-$ROOT/target}"
+  local app="$target/debug/tianbao-app"
   [[ -x "$app" ]] || {
     echo "应用未编译：$app"
     E2E_FAILED=1
@@ -152,7 +154,7 @@ e2e() {
 
   local rc=0 out="$E2E_TMP/e2e.out"
   : >"$out"
-  TAURI_DRIVER="$ROOT/tools/bin/tauri-driver" TIANBAO_APP="$app" \
+  TAURI_DRIVER="$ROOT/tools/bin/tauri-driver" TIANBAO_APP="$app" TIANBAO_CLI="$target/debug/tianbao" \
     E2E_SCREENSHOTS="$ROOT/out/screenshots" E2E_PGID_FILE="$E2E_TMP/pgids" \
     WEBKIT_DISABLE_DMABUF_RENDERER=1 \
     timeout --kill-after=15 1500 python3 -u tests/e2e/run.py ${E2E_K:+-k "$E2E_K"} >"$out" 2>&1 &

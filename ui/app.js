@@ -82,14 +82,18 @@ async function main() {
   });
 
   // Files dropped on the window (Tauri gives their paths): onto a slot of the open case.
-  onFileDrop((e) => {
+  const onDrop = (e) => {
     if (document.body.dataset.view === 'editor-view') editor.onDrop(e);
     else if (e.type === 'drop') toast('要添加照片或图片，请先打开案例，再把文件拖到“材料”中对应的框里', { error: true });
-  }).catch((e) => console.warn('drag-drop', e));
+  };
+  onFileDrop(onDrop).catch((e) => console.warn('drag-drop', e));
 
   // The functions behind the buttons, minus the native dialogs (which WebDriver cannot drive):
   // the e2e tests call these with paths, through the same code the buttons and drops use.
   window.tianbao = {
+    caseId: () => (editor.current ? editor.current.id : null),
+    /** A drag-drop event as native.onFileDrop hands it on ({type, paths, x, y} in CSS px). */
+    drop: (e) => onDrop(e),
     attachPaths: (slot, paths) => editor.attachPaths(slot, paths),
     checkVideoPath: (path) => editor.checkVideoPath(path),
     generateDocx: async (path) => {

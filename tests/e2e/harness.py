@@ -331,3 +331,58 @@ def fill_valid(app):
     for path, value in VALID.items():
         set_value(app, path, value)
     app.find('input[type=checkbox][value="抖音"]').click()
+
+
+# --- materials and 推荐表: the functions behind the buttons (window.tianbao), minus the native
+# dialogs, which WebDriver cannot drive ----------------------------------------------------------
+
+def seam(app, fn, *args, timeout=120):
+    """Calls window.tianbao[fn](...args) in the page and waits for it: {'ok': value} or {'err': msg}."""
+    return app.js_async(
+        "const done = arguments[arguments.length - 1];"
+        "const [fn, args] = [arguments[0], arguments[1]];"
+        "Promise.resolve().then(() => window.tianbao[fn](...args))"
+        ".then(v => done({ok: v === undefined ? null : v}), e => done({err: String(e && e.message || e)}));",
+        fn,
+        list(args),
+        timeout=timeout,
+    )
+
+
+def attach(app, slot, paths, timeout=120):
+    """Attaches files to a slot of the open case as the picker and a drop do; returns per file
+    {path, attachment?, issues, refused?, error?}."""
+    r = seam(app, "attachPaths", slot, list(paths), timeout=timeout)
+    assert "ok" in r, r
+    return r["ok"]
+
+
+def make_image(path, width, height, quality=90, noise=0.0):
+    """A JPEG or PNG (by extension) made with ImageMagick: a gradient, with Gaussian noise to make
+    the file large (noise=0.5 and quality 97 give ~1.2 bytes per pixel)."""
+    args = ["convert", "-size", f"{width}x{height}", "gradient:#3a8a5c-#f2c45a"]
+    if noise:
+        args += ["-attenuate", str(noise), "+noise", "Gaussian"]
+    args += ["-quality", str(quality), path]
+    subprocess.run(args, check=True, capture_output=True, timeout=120)
+    return path
+
+
+def current_case(app):
+    """The case as saved (after wait_saved): the head in the store, via get_case."""
+    cid = app.js("return window.tianbao.caseId()")
+    assert cid, "没有打开的案例"
+    r = app.invoke("get_case", {"id": cid})
+    assert "ok" in r, r
+    return r["ok"]
+
+
+def blob_files(db):
+    """The stored copies of attached files (names = SHA-256) beside the database `db`."""
+    stem = os.path.splitext(os.path.basename(db))[0]
+    d = os.path.join(os.path.dirname(db), f"{stem}-files")
+    out = []
+    for root, dirs, files in os.walk(d):
+        dirs[:] = [x for x in dirs if x not in ("thumbs", "print-cache")]
+        out += [f for f in files if len(f) >= 64 and all(c in "0123456789abcdef" for c in f[:64])]
+    return sorted(out)
