@@ -222,7 +222,7 @@ async fn generate_docx_many(
             &files,
             &ids,
             &dir,
-            |id| state.store()?.get_case(id).map_err(msg),
+            |id| -> Result<Case, String> { state.store()?.get_case(id).map_err(msg) },
             |p| {
                 let _ = on_progress.send(p.clone());
             },

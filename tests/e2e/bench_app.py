@@ -5,9 +5,12 @@
   with 500 cases in the database (performance.now() at body[data-ready], plus session time);
 - memory: PSS summed over the app and its WebKit processes (/proc/PID/smaps_rollup);
 - keystroke → counter updated, with ~3,000 字 in a section (input event → counter text changed);
-- autosave: save_case round trip from the page, case of ~3,000 字, p50/p99.
+- autosave: save_case round trip from the page, case of ~3,000 字, p50/p99;
+- materials (`--only materials`): attaching a 12 MP JPEG as the clerk sees it (call → thumbnail
+  shown), and 生成推荐表 of 20 cases with three 12 MP pictures each (progress, total time, the
+  longest gap of a 50 ms timer in the page while it runs: the window must not freeze).
 
-    DISPLAY=:99 python3 tests/e2e/bench_app.py        (Xvfb running; scripts/test.sh not needed)
+    DISPLAY=:99 python3 tests/e2e/bench_app.py [--only materials]   (Xvfb running)
 """
 
 import json
@@ -74,7 +77,86 @@ def window_shown(db, runs=5):
     return times
 
 
+def materials(tmp):
+    """Attach 12 MP photos in the UI; 20 .docx with 3 such pictures each."""
+    result = {}
+    photos = []
+    for i in range(3):
+        p = os.path.join(tmp, f"photo12-{i}.jpg")
+        # A 4000×3000 JPEG of ~5 MB, different content each (seeded noise).
+        subprocess.run(
+            ["convert", "-size", "4000x3000", f"gradient:#{3 + i}a8a5c-#f2c45a", "-seed", str(i + 1),
+             "-attenuate", "0.4", "+noise", "Gaussian", "-quality", "90", p],
+            check=True, capture_output=True, timeout=300,
+        )
+        photos.append(p)
+    result["photo_bytes"] = [os.path.getsize(p) for p in photos]
+    app = harness.App(db=os.path.join(tmp, "m.db"), log_dir=tmp)
+    new_case(app)
+    fill = harness.VALID
+    for path, value in fill.items():
+        set_value(app, path, value)
+    times = []
+    for i, p in enumerate(photos):
+        ms = app.js_async(
+            "const done = arguments[arguments.length - 1]; const t0 = performance.now();"
+            "window.tianbao.attachPaths('pictures', [arguments[0]]).then(() => {"
+            "  const wait = () => { const imgs = [...document.querySelectorAll('#picture-list img.thumb')];"
+            "    const img = imgs[arguments[1]];"
+            "    if (img && img.complete && img.naturalWidth > 0) done(performance.now() - t0); else setTimeout(wait, 5); };"
+            "  wait(); }, e => done(String(e)));",
+            p,
+            i,
+            timeout=120,
+        )
+        times.append(round(ms))
+    result["attach_12mp_to_thumbnail_ms"] = times
+    harness.wait_saved(app, timeout=20)
+    case = harness.current_case(app)
+    harness.back_to_list(app)
+    for i in range(19):
+        c = dict(case)
+        c["id"] = app.invoke("create_case")["ok"]["id"]
+        c["person"] = dict(case["person"], name=f"测试{i + 1:02d}")
+        assert "ok" in app.invoke("save_case", {"case": c})
+    app.js("document.getElementById('search').dispatchEvent(new Event('input'))")
+    app.wait(lambda: len(app.find_all("#case-rows tr")) == 20, what="20 个案例")
+    app.find("#select-all").click()
+    out = os.path.join(tmp, "docx")
+    os.makedirs(out)
+    for run in ("cold", "warm"):
+        os.makedirs(os.path.join(out, run))
+        r = app.js_async(
+            "const done = arguments[arguments.length - 1]; const dir = arguments[0];"
+            "let last = performance.now(), gap = 0; const texts = [];"
+            "const iv = setInterval(() => { const n = performance.now(); gap = Math.max(gap, n - last); last = n;"
+            "  const t = document.querySelector('#job .job-text'); if (t && texts[texts.length - 1] !== t.textContent) texts.push(t.textContent); }, 50);"
+            "const t0 = performance.now();"
+            "window.tianbao.generateDocxMany(dir).then(o => { clearInterval(iv);"
+            "  done({ms: performance.now() - t0, written: o.written.length, bytes: o.written.map(w => w.bytes), gap, texts}); },"
+            "  e => { clearInterval(iv); done(String(e)); });",
+            os.path.join(out, run),
+            timeout=900,
+        )
+        assert isinstance(r, dict), r
+        result[f"docx_20x3_{run}"] = {
+            "s": round(r["ms"] / 1000, 1),
+            "written": r["written"],
+            "max_docx_mib": round(max(r["bytes"]) / 1048576, 2),
+            "longest_timer_gap_ms": round(r["gap"]),
+            "progress_texts_seen": len(r["texts"]),
+            "first_texts": r["texts"][:3],
+        }
+    app.stop()
+    return result
+
+
 def main():
+    if "--only" in sys.argv and sys.argv[sys.argv.index("--only") + 1] == "materials":
+        tmp = tempfile.mkdtemp(prefix="tianbao-bench-")
+        r = {"load_average": os.getloadavg(), **materials(tmp)}
+        print(json.dumps(r, ensure_ascii=False, indent=1))
+        return
     tmp = tempfile.mkdtemp(prefix="tianbao-bench-")
     db = os.path.join(tmp, "bench.db")
     result = {"load_average": os.getloadavg()}
