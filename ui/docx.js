@@ -6,7 +6,7 @@
 // (the buttons ask for the path with a native dialog first); tests call them directly.
 
 import { api } from './api.js';
-import { h, $, toast } from './dom.js';
+import { h, $, toast, ask } from './dom.js';
 import * as native from './native.js';
 import { errorText } from './format.js';
 
@@ -138,7 +138,7 @@ export function createDocx() {
   /** The editor's button: confirm a draft, ask where to save, generate. */
   async function askOne(kase) {
     if (busyGuard()) return;
-    if (kase.status !== 'ready' && !window.confirm('该案例未标记完成，推荐表将带“草稿”字样（页眉注明“请勿盖章”）。\n仍要生成吗？')) return;
+    if (kase.status !== 'ready' && !(await ask('该案例未标记完成，推荐表将带“草稿”字样（页眉注明“请勿盖章”）。\n仍要生成吗？'))) return;
     let path;
     try {
       const name = await api.docxFileName(kase, 1);
@@ -165,7 +165,7 @@ export function createDocx() {
         cases.length === 1
           ? '该案例未标记完成，推荐表将带“草稿”字样（页眉注明“请勿盖章”）。\n仍要生成吗？'
           : `所选 ${cases.length} 个案例中有 ${drafts} 个未标记完成，它们的推荐表将带“草稿”字样（页眉注明“请勿盖章”）。\n仍要生成吗？`;
-      if (!window.confirm(text)) return;
+      if (!(await ask(text))) return;
     }
     let dir;
     try {

@@ -21,6 +21,11 @@ export function h(tag, attrs = {}, ...children) {
 export const $ = (sel, root = document) => root.querySelector(sel);
 export const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
 
+/** A yes/no question (the webview's confirm; awaited, so a Promise-returning one works too). */
+export async function ask(text) {
+  return Boolean(await window.confirm(text));
+}
+
 let toastTimer = null;
 let toastSeq = 0;
 /**

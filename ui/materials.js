@@ -339,12 +339,13 @@ export function createMaterials({ campaign, getCase, msgs, labels, control, forg
       );
     }
     const notes = [...(r.problems || []), ...(r.notes || [])];
-    box.replaceChildren(
+    const parts = [
       h('div', { class: 'file-name', title: v.local_path || r.file }, r.file_name || baseName(v.local_path || '')),
       h('div', { class: 'file-meta' }, facts),
       verdicts,
-      notes.length ? h('ul', { class: 'notes hint' }, ...notes.map((n) => h('li', {}, n))) : null,
-    );
+    ];
+    if (notes.length) parts.push(h('ul', { class: 'notes hint' }, ...notes.map((n) => h('li', {}, n))));
+    box.replaceChildren(...parts);
   }
 
   /** Checks the local video file at `path` (headers only) and keeps the result in the case. */

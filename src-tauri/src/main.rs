@@ -280,6 +280,12 @@ fn main() {
         cancel_docx: Arc::new(AtomicBool::new(false)),
     };
     let result = tauri::Builder::default()
+        // Before the dialog plugin: keeps the webview's synchronous alert/confirm.
+        .plugin(
+            tauri::plugin::Builder::<tauri::Wry>::new("webview-dialogs")
+                .js_init_script(include_str!("webview_dialogs.js").to_string())
+                .build(),
+        )
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .manage(state)

@@ -19,6 +19,21 @@ from harness import (
 )
 
 
+def _alert_text(app):
+    """The text of the confirmation the button shows (after it has saved the case)."""
+    from wd import WebDriverError
+
+    def get():
+        try:
+            return app.cmd("GET", "/alert/text")
+        except WebDriverError as e:
+            if "no such alert" in str(e):
+                return None
+            raise
+
+    return app.wait(get, timeout=10, what="确认对话框")
+
+
 def _document_xml(path):
     with zipfile.ZipFile(path) as z:
         assert z.testzip() is None
@@ -41,7 +56,7 @@ def test_generate_docx_for_the_open_case(ctx):
 
     # The button first asks about the draft mark; dismissing it opens no dialog and writes nothing.
     app.find("#gen-docx").click()
-    alert = app.cmd("GET", "/alert/text")
+    alert = _alert_text(app)
     assert "未标记完成" in alert and "草稿" in alert, alert
     app.cmd("POST", "/alert/dismiss", {})
     assert app.js("return document.getElementById('job').hidden")
@@ -107,16 +122,17 @@ def _watch_job(app, cancel_at=None):
     """Records the footer's job texts; clicks 取消 once the text contains `cancel_at`."""
     app.js(
         "window.__jobTexts = [];"
+        "if (window.__jobObserver) window.__jobObserver.disconnect();"
         "const job = document.getElementById('job');"
         "const cancelAt = arguments[0];"
-        "new MutationObserver(() => {"
+        "const mo = window.__jobObserver = new MutationObserver(() => {"
         "  const t = job.querySelector('.job-text');"
         "  if (!t) return;"
         "  const s = t.textContent; const l = window.__jobTexts;"
         "  if (l[l.length - 1] !== s) l.push(s);"
         "  const b = document.getElementById('job-cancel');"
         "  if (cancelAt && s.includes(cancelAt) && b && !b.disabled) b.click();"
-        "}).observe(job, {subtree: true, childList: true, characterData: true});",
+        "}); mo.observe(job, {subtree: true, childList: true, characterData: true});",
         cancel_at,
     )
 
@@ -147,7 +163,7 @@ def test_generate_for_a_selection_in_the_list(ctx):
 
     # The button asks about drafts first (2 of the 3 are drafts); dismissing does nothing.
     app.find("#gen-many").click()
-    alert = app.cmd("GET", "/alert/text")
+    alert = _alert_text(app)
     assert "3 个案例中有 2 个未标记完成" in alert and "草稿" in alert, alert
     app.cmd("POST", "/alert/dismiss", {})
 
@@ -178,24 +194,57 @@ def test_generate_for_a_selection_in_the_list(ctx):
 
 
 def test_twenty_with_progress_and_cancel(ctx):
+    # Twenty cases, each with a picture of its own (so every file takes a moment: the print-size
+    # picture is made the first time).
+    pics = [
+        make_image(os.path.join(ctx.tmp, f"p{i:02d}.jpg"), 1600, 1200, quality=85)
+        if i == 0
+        else None
+        for i in range(20)
+    ]
+    for i in range(1, 20):
+        # Same size, different content (a different SHA-256, so no shared print cache).
+        pics[i] = os.path.join(ctx.tmp, f"p{i:02d}.jpg")
+        import subprocess
+
+        subprocess.run(
+            ["convert", pics[0], "-fill", f"#{i * 12:02x}3060", "-draw", f"rectangle 0,0 {40 * i},{30 * i}", pics[i]],
+            check=True, capture_output=True, timeout=60,
+        )
     app = ctx.app()
     new_case(app)
     fill_valid(app)
     wait_saved(app)
     c = app.invoke("get_case", {"id": app.js("return window.tianbao.caseId()")})["ok"]
     back_to_list(app)
-    ids = []
-    for i in range(19):
+    for i in range(20):
+        a = app.invoke("attach_file", {"path": pics[i], "role": "picture"})
+        assert "ok" in a, a
         d = dict(c)
-        d["id"] = app.invoke("create_case")["ok"]["id"]
-        d["person"] = dict(c["person"], name=f"测试{i + 1:02d}")
+        if i:
+            d["id"] = app.invoke("create_case")["ok"]["id"]
+            d["person"] = dict(c["person"], name=f"测试{i:02d}")
+        d["media"] = dict(c["media"], pictures=[dict(a["ok"]["attachment"], caption=f"图{i}")])
         assert "ok" in app.invoke("save_case", {"case": d})
-        ids.append(d["id"])
     app.js("document.getElementById('search').dispatchEvent(new Event('input'))")
     app.wait(lambda: len(app.find_all("#case-rows tr")) == 20, what="二十个案例")
     app.find("#select-all").click()
     app.wait(lambda: app.find("#gen-many").text == "生成推荐表（20）", what="二十个")
 
+    # 取消 between files: what is written stays, the rest is not made.
+    out = os.path.join(ctx.tmp, "取消")
+    os.makedirs(out)
+    _watch_job(app, cancel_at="正在生成 3/20")
+    r = seam(app, "generateDocxMany", out)
+    res = r["ok"]
+    assert res["cancelled"] is True, res
+    n = len(res["written"])
+    assert 3 <= n < 20, n
+    assert len([f for f in os.listdir(out) if f.endswith(".docx")]) == n
+    assert "已取消" in app.find("#toast").text
+    assert app.js("return document.getElementById('job').hidden")
+
+    # All twenty, with progress after each file.
     out = os.path.join(ctx.tmp, "全部")
     os.makedirs(out)
     _watch_job(app)
@@ -203,20 +252,8 @@ def test_twenty_with_progress_and_cancel(ctx):
     r = seam(app, "generateDocxMany", out)
     took = time.monotonic() - t0
     assert "ok" in r and len(r["ok"]["written"]) == 20, r
+    assert sorted(os.listdir(out))[0].startswith("01_") and len(os.listdir(out)) == 20
     texts = app.js("return window.__jobTexts")
-    assert "正在生成 20/20…" in "".join(texts) or any(t.startswith("正在生成 20/20") for t in texts), texts
+    assert any(t.startswith("正在生成 20/20") for t in texts), texts
     assert len([t for t in texts if t.startswith("正在生成")]) >= 10, texts
-    print(f"    生成 20 个推荐表（带进度）：{took:.1f} s；界面显示了 {len(texts)} 个进度文字")
-
-    # 取消 between files: what is written stays, the rest is not made.
-    out2 = os.path.join(ctx.tmp, "取消")
-    os.makedirs(out2)
-    _watch_job(app, cancel_at="正在生成 3/20")
-    r = seam(app, "generateDocxMany", out2)
-    res = r["ok"]
-    assert res["cancelled"] is True, res
-    n = len(res["written"])
-    assert 3 <= n < 20, n
-    assert len([f for f in os.listdir(out2) if f.endswith(".docx")]) == n
-    assert "已取消" in app.find("#toast").text
-    assert app.js("return document.getElementById('job').hidden")
+    print(f"    生成 20 个推荐表（各含一张图片，其中 {n} 个的图片已缓存）：{took:.1f} s；进度文字 {len(texts)} 次")

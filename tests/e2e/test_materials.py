@@ -25,6 +25,14 @@ def _slot_text(app, slot):
     return app.js("return document.querySelector(`[data-slot=\"${arguments[0]}\"]`).innerText", slot)
 
 
+def _slot_msgs(app, slot):
+    """The messages beside a slot (validation and the attach check), not its hint."""
+    return app.js(
+        "return [...document.querySelectorAll(`[data-slot=\"${arguments[0]}\"] .msgs`)].map(m => m.innerText).join('\\n')",
+        slot,
+    )
+
+
 def _summary(app):
     return app.js("return document.getElementById('issue-summary').innerText")
 
@@ -49,7 +57,8 @@ def test_photo_size_warning_then_a_large_photo(ctx):
     # (a) an 800×600 photo: attached, with the notice's "不低于2M" beside it and in the summary.
     res = attach(app, "photo", [small])
     assert res[0]["attachment"]["file_name"] == "李明-小图.jpg", res
-    app.wait(lambda: "不低于2M" in _slot_text(app, "photo"), what="照片旁的“不低于2M”提醒")
+    app.wait(lambda: "不低于2M" in _slot_msgs(app, "photo"), what="照片旁的“不低于2M”提醒")
+    assert "照片大小为" in _slot_msgs(app, "photo")
     slot = _slot_text(app, "photo")
     assert "李明-小图.jpg" in slot and "800×600" in slot and "JPEG" in slot, slot
     assert " KB" in slot, slot
@@ -78,7 +87,7 @@ def test_photo_size_warning_then_a_large_photo(ctx):
     took = time.monotonic() - t0
     assert res[0]["attachment"]["bytes"] == os.path.getsize(big)
     app.wait(lambda: "原图" in _slot_text(app, "photo"), what="新照片")
-    app.wait(lambda: "不低于2M" not in _slot_text(app, "photo"), what="提醒消失")
+    app.wait(lambda: "不低于2M" not in _slot_msgs(app, "photo"), what="提醒消失")
     assert "2000×1500" in _slot_text(app, "photo")
     app.wait(lambda: "不低于2M" not in _summary(app), what="汇总中的提醒消失")
     assert "撤销" in app.find("#toast").text and "已更换" in app.find("#toast").text
@@ -101,7 +110,7 @@ def test_png_named_jpg_and_text_named_jpg(ctx):
 
     # (b) a PNG named .jpg: attached (the photo is usable) with the Chinese explanation.
     attach(app, "photo", [fake])
-    app.wait(lambda: "实际是 PNG" in _slot_text(app, "photo"), what="扩展名与内容不符的提示")
+    app.wait(lambda: "实际是 PNG" in _slot_msgs(app, "photo"), what="扩展名与内容不符的提示")
     assert "扩展名是 .jpg" in _slot_text(app, "photo")
     wait_saved(app)
     assert current_case(app)["media"]["photo"]["format"] == "png"
@@ -111,7 +120,7 @@ def test_png_named_jpg_and_text_named_jpg(ctx):
     before = blob_files(db)
     res = attach(app, "id_back", [text])
     assert res[0].get("refused"), res
-    app.wait(lambda: "不是图片文件" in _slot_text(app, "id_back"), what="“不是图片文件”的错误")
+    app.wait(lambda: "不是图片文件" in _slot_msgs(app, "id_back"), what="“不是图片文件”的错误")
     slot = _slot_text(app, "id_back")
     assert "说明.jpg" in slot and "未添加" in slot, slot
     assert app.js("return document.querySelector('#drop-id_back .file-name')") is None
@@ -125,7 +134,7 @@ def test_png_named_jpg_and_text_named_jpg(ctx):
     # A file that is gone (a USB stick pulled): the core's message, nothing attached.
     res = attach(app, "id_front", [os.path.join(ctx.tmp, "不存在.jpg")])
     assert "找不到文件" in res[0]["error"], res
-    app.wait(lambda: "找不到文件" in _slot_text(app, "id_front"), what="找不到文件")
+    app.wait(lambda: "找不到文件" in _slot_msgs(app, "id_front"), what="找不到文件")
 
 
 def test_pictures_order_captions_remove_undo_and_free(ctx):
@@ -239,6 +248,7 @@ def test_video_check_verdicts_and_confirmations(ctx):
 
     # The two confirmations the clerk ticks; their reminders go away.
     assert "请确认视频中没有添加任何水印标识" in app.js("return document.getElementById('issue-summary').innerText")
+    app.js("document.getElementById('sec-video').scrollIntoView()")
     app.find('[data-path="media.video.confirm_no_watermark"]').click()
     app.find('[data-path="media.video.confirm_no_ads"]').click()
     wait_saved(app)
