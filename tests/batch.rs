@@ -69,7 +69,10 @@ fn files_handle_is_send_and_works_without_the_store() {
     });
     let a = t.join().unwrap();
     assert!(store.list_cases(&Default::default()).unwrap().is_empty());
-    assert_eq!(store.thumbnail(&a.attachment.sha256).unwrap()[..2], [0xFF, 0xD8]);
+    assert_eq!(
+        store.thumbnail(&a.attachment.sha256).unwrap()[..2],
+        [0xFF, 0xD8]
+    );
     // Serialised for the app: attachment and report, never the thumbnail's bytes.
     let json = serde_json::to_value(&a).unwrap();
     assert!(json.get("attachment").is_some() && json.get("report").is_some());
@@ -213,7 +216,11 @@ fn a_broken_case_is_listed_and_the_others_are_written() {
     assert_eq!(r.written.len(), 2);
     assert_eq!(r.failed.len(), 2);
     assert_eq!(r.failed[0].case, "王芳");
-    assert!(r.failed[0].message.contains("直播现场"), "{}", r.failed[0].message);
+    assert!(
+        r.failed[0].message.contains("直播现场"),
+        "{}",
+        r.failed[0].message
+    );
     assert!(r.failed[1].message.contains("找不到这个案例"));
     assert!(dir.path().join("04_阿依古丽·买买提_推荐表.docx").exists());
 }

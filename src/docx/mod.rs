@@ -21,9 +21,9 @@ mod pictures;
 mod write;
 mod xml;
 
+pub use batch::{write_batch, write_case_docx, BatchOutcome, Failed, Progress, Written};
 pub use layout::{picture_box_px, PRINT_DPI, PRINT_JPEG_QUALITY};
 pub use pictures::{prepare_pictures, print_picture};
-pub use batch::{write_batch, write_case_docx, BatchOutcome, Failed, Progress, Written};
 pub use write::write_docx_atomic;
 
 use crate::campaign::Campaign;
