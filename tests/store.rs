@@ -256,6 +256,37 @@ fn a_database_from_a_newer_version_is_refused_untouched() {
     assert_eq!(v, LATEST_VERSION + 1);
 }
 
+/// A newer database whose last change is still in its write-ahead log (the program that wrote
+/// it was killed, or another one still has it open): refusing it must not checkpoint that log
+/// into the file when our connection closes.
+#[test]
+fn a_newer_database_with_a_pending_wal_is_refused_byte_for_byte() {
+    use rusqlite::config::DbConfig;
+    let (_d, p) = temp_db();
+    let mut store = Store::open(&p).unwrap();
+    store.save_case(&common::sample_case()).unwrap();
+    drop(store);
+    {
+        let c = Connection::open(&p).unwrap();
+        c.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)
+            .unwrap();
+        c.execute_batch(&format!(
+            "PRAGMA wal_autocheckpoint = 0; PRAGMA user_version = {};",
+            LATEST_VERSION + 1
+        ))
+        .unwrap();
+    }
+    let wal = p.with_file_name("tianbao.db-wal");
+    assert!(std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0) > 0);
+    let before = std::fs::read(&p).unwrap();
+    let e = Store::open(&p).err().expect("refused");
+    assert!(matches!(e, StoreError::NewerSchema { .. }), "{e:?}");
+    assert!(
+        std::fs::read(&p).unwrap() == before,
+        "the refused file was modified"
+    );
+}
+
 #[test]
 fn a_read_only_folder_is_a_clear_message() {
     // root ignores file modes, but not a read-only file system such as /sys.

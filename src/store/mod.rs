@@ -16,6 +16,7 @@ use crate::campaign::Campaign;
 use crate::dicts::Dicts;
 use crate::model::{Case, CaseId, Status};
 use crate::validate::{validate, Report};
+use rusqlite::config::DbConfig;
 use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -166,6 +167,11 @@ impl Store {
         {
             return Err(StoreError::ReadOnly { path: shown });
         }
+        // Until the file is known to be ours and not newer, closing must not checkpoint a
+        // write-ahead log left behind by another program (or by a crash) into it: a refused file
+        // stays byte-for-byte as it was.
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)
+            .map_err(|e| sql_error(&shown, e))?;
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(|e| sql_error(&shown, e))?;
         // Reading the schema fails here for a file that is not a database at all.
@@ -197,6 +203,8 @@ impl Store {
             tracing::warn!("journal_mode is {mode}, not WAL");
         }
         conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")
+            .map_err(|e| sql_error(&shown, e))?;
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, false)
             .map_err(|e| sql_error(&shown, e))?;
         // Fails now, not at the first keystroke, when the file or folder is read-only.
         conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK;")
