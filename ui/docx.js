@@ -6,7 +6,7 @@
 // (the buttons ask for the path with a native dialog first); tests call them directly.
 
 import { api } from './api.js';
-import { h, $, toast, ask } from './dom.js';
+import { h, $, toast, clearToast, ask } from './dom.js';
 import * as native from './native.js';
 import { errorText } from './format.js';
 
@@ -33,6 +33,7 @@ export function createDocx() {
   let running = false;
 
   function showJob(text, { cancellable = false, value = null, max = null } = {}) {
+    clearToast(); // the result of an earlier run would read as this one's
     const parts = [];
     if (max) parts.push(h('progress', { max, value: value ?? 0, 'aria-hidden': 'true' }));
     parts.push(h('span', { class: 'job-text' }, text));

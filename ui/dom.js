@@ -46,10 +46,10 @@ export function toast(message, { error = false, action = null, actions = null, m
   return id;
 }
 
-/** Removes the toast `id` if it is still the one shown. */
+/** Removes the toast `id` if it is still the one shown (any toast when no id is given). */
 export function clearToast(id) {
   const t = document.getElementById('toast');
-  if (t.dataset.toast === String(id)) {
+  if (id === undefined || t.dataset.toast === String(id)) {
     clearTimeout(toastTimer);
     t.textContent = '';
   }

@@ -103,6 +103,7 @@ export function createList({ onOpen, onGenerate }) {
     const n = selected.size;
     genMany.textContent = n ? `生成推荐表（${n}）` : '生成推荐表';
     genMany.disabled = n === 0;
+    genMany.classList.toggle('accent', n > 0);
     genMany.title = n ? `把勾选的 ${n} 个案例各生成一个 Word 推荐表（.docx）` : '先勾选要生成推荐表的案例';
     genMany.hidden = filter === 'trash';
     selectAll.checked = n > 0 && n === shown.length;

@@ -249,7 +249,16 @@ def test_twenty_with_progress_and_cancel(ctx):
     os.makedirs(out)
     _watch_job(app)
     t0 = time.monotonic()
-    r = seam(app, "generateDocxMany", out)
+    # Started without waiting, so the window can be looked at while it works.
+    app.js(
+        "window.__gen = null;"
+        "window.tianbao.generateDocxMany(arguments[0]).then(v => { window.__gen = {ok: v}; }, e => { window.__gen = {err: String(e)}; });",
+        out,
+    )
+    app.wait(lambda: app.js("const t = document.querySelector('#job .job-text'); return t && /正在生成 ([4-9]|1[0-9])\\/20/.test(t.textContent)"), timeout=60, what="进度")
+    assert app.find("#search").enabled  # the window answers while the files are made
+    shot(app, "list-generating.png")
+    r = app.wait(lambda: app.js("return window.__gen"), timeout=120, what="生成完成")
     took = time.monotonic() - t0
     assert "ok" in r and len(r["ok"]["written"]) == 20, r
     assert sorted(os.listdir(out))[0].startswith("01_") and len(os.listdir(out)) == 20
