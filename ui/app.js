@@ -98,6 +98,7 @@ async function main() {
   await list.refresh();
   $('#search').focus();
   document.body.dataset.ready = 'true';
+  performance.mark('tianbao-ready'); // read by scripts/bench_app.py (launch → list shown)
 }
 
 function setOffice(identity) {
