@@ -133,6 +133,7 @@ async function main() {
   await list.refresh();
   $('#search').focus();
   document.body.dataset.ready = 'true';
+  performance.mark('tianbao-ready'); // read by scripts/bench_app.py (launch → list shown)
   // Copies of attachments that no case uses any more (e.g. after a crash mid-undo).
   editor.gc();
 }

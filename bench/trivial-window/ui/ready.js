@@ -1,0 +1,2 @@
+performance.mark('tianbao-ready');
+document.body.dataset.ready = 'true';
