@@ -105,6 +105,12 @@ def test_generate_docx_for_the_open_case(ctx):
         os.path.join(ctx.tmp, "run.sh"),
     )
     assert "not allowed" in denied.lower() or "denied" in denied.lower(), denied
+    allowed = app.js_async(
+        "const done = arguments[arguments.length - 1];"
+        "window.__TAURI__.opener.openPath(arguments[0]).then(() => done('opened'), e => done(String(e)));",
+        os.path.join(ctx.tmp, "不存在的文件.docx"),
+    )
+    assert "not allowed" not in allowed.lower() and "denied" not in allowed.lower(), allowed
 
 
 def _make_cases(app, names):
