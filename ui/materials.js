@@ -237,7 +237,7 @@ export function createMaterials({ campaign, getCase, msgs, labels, control, forg
         h('span', { class: 'hint' }, '按顺序印在推荐表中，每张可写一句说明；可上移、下移调整顺序'),
       ),
       msgs('media.pictures'),
-      h('ol', { class: 'pictures', id: 'picture-list' }),
+      h('ol', { class: 'pictures', id: 'picture-list', dataset: { drop: 'pictures' } }),
       h('div', { class: 'drop add-pictures', dataset: { drop: 'pictures' }, id: 'drop-pictures' }),
       h('div', { class: 'msgs attach-msgs', dataset: { attachMsgs: 'pictures' } }),
     );

@@ -6,7 +6,8 @@ const T = () => window.__TAURI__ || {};
 
 // GTK matches filter patterns case-sensitively; Windows and macOS do not. On Linux both cases are
 // offered so that "IMG_0001.JPG" can be picked.
-const LINUX = /Linux/i.test(navigator.platform || navigator.userAgent || '');
+const NAV = typeof navigator === 'undefined' ? {} : navigator;
+const LINUX = /Linux/i.test(NAV.platform || NAV.userAgent || '');
 function exts(list) {
   return LINUX ? [...list, ...list.map((e) => e.toUpperCase())] : list;
 }
