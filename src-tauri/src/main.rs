@@ -1,6 +1,6 @@
 //! 案例填报助手 — the Tauri v2 shell. Thin commands only: every one forwards to the core library
-//! `tianbao` (validation, 字数, storage, media, .docx) and turns its errors into their Chinese message. No logic
-//! lives here; what the UI needs and the core lacks is added to the core.
+//! `tianbao` (validation, 字数, storage, media, .docx) and turns its errors into their Chinese
+//! message. No logic lives here; what the UI needs and the core lacks is added to the core.
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
@@ -164,8 +164,8 @@ async fn thumbnail(state: State<'_, AppState>, sha256: String) -> CmdResult<Resp
 
 /// Frees the copies no case uses any more; returns the bytes freed.
 #[tauri::command]
-async fn gc_blobs(state: State<'_, AppState>) -> CmdResult<u64> {
-    state.store()?.gc_blobs().map_err(msg)
+async fn gc_blobs(app: AppHandle) -> CmdResult<u64> {
+    blocking(move || app.state::<AppState>().store()?.gc_blobs().map_err(msg)).await
 }
 
 /// Reads the video's container headers (never the whole file; never copied).
