@@ -368,49 +368,32 @@ impl Store {
             ],
         )
         .map_err(|e| sql_error(&path, e))?;
-        if head.is_some() {
-            tx.execute(
-                "UPDATE cases SET head = ?2, data = ?3, status = ?4, name = ?5, title = ?6,
-                 region = ?7, account = ?8, completeness = ?9, errors = ?10, warnings = ?11,
-                 updated_at = ?12 WHERE id = ?1",
-                params![
-                    id,
-                    rev_id,
-                    data,
-                    case.status.as_str(),
-                    summary.name,
-                    summary.title,
-                    summary.region,
-                    summary.account,
-                    report.completeness,
-                    report.errors as i64,
-                    report.warnings as i64,
-                    at
-                ],
-            )
-            .map_err(|e| sql_error(&path, e))?;
-        } else {
-            tx.execute(
-                "INSERT INTO cases(id, head, data, status, name, title, region, account,
-                 completeness, errors, warnings, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
-                params![
-                    id,
-                    rev_id,
-                    data,
-                    case.status.as_str(),
-                    summary.name,
-                    summary.title,
-                    summary.region,
-                    summary.account,
-                    report.completeness,
-                    report.errors as i64,
-                    report.warnings as i64,
-                    at
-                ],
-            )
-            .map_err(|e| sql_error(&path, e))?;
-        }
+        // One statement for a new case and a changed one; created_at is kept on update.
+        tx.execute(
+            "INSERT INTO cases(id, head, data, status, name, title, region, account,
+             completeness, errors, warnings, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)
+             ON CONFLICT(id) DO UPDATE SET head = excluded.head, data = excluded.data,
+               status = excluded.status, name = excluded.name, title = excluded.title,
+               region = excluded.region, account = excluded.account,
+               completeness = excluded.completeness, errors = excluded.errors,
+               warnings = excluded.warnings, updated_at = excluded.updated_at",
+            params![
+                id,
+                rev_id,
+                data,
+                case.status.as_str(),
+                summary.name,
+                summary.title,
+                summary.region,
+                summary.account,
+                report.completeness,
+                report.errors as i64,
+                report.warnings as i64,
+                at
+            ],
+        )
+        .map_err(|e| sql_error(&path, e))?;
         tx.commit().map_err(|e| sql_error(&path, e))?;
         self.saved(case.id, rev_id, report)
     }
