@@ -152,7 +152,11 @@ pub fn run(cli: Cli) -> Result<Output, CliError> {
             }
         }
         Command::Office { name } => {
-            let mut store = open(cli.db)?;
+            let mut store = if name.is_some() {
+                open(cli.db)?
+            } else {
+                open_read_only(cli.db)?
+            };
             if let Some(name) = name {
                 store.set_office(&name)?;
             }
@@ -179,7 +183,7 @@ pub fn run(cli: Cli) -> Result<Output, CliError> {
                     trash,
                 },
         } => {
-            let store = open(cli.db)?;
+            let store = open_read_only(cli.db)?;
             let status = match status.as_deref() {
                 None => None,
                 Some(s) => Some(Status::parse(s).ok_or_else(|| {
@@ -228,7 +232,12 @@ pub fn run(cli: Cli) -> Result<Output, CliError> {
 }
 
 fn run_case(command: CaseCommand, db: Option<PathBuf>, json: bool) -> Result<Output, CliError> {
-    let mut store = open(db)?;
+    let mut store = match command {
+        CaseCommand::Show { .. }
+        | CaseCommand::Validate { .. }
+        | CaseCommand::ExportJson { .. } => open_read_only(db)?,
+        _ => open(db)?,
+    };
     match command {
         CaseCommand::Show { id } => {
             let case = store.get_case(resolve(&store, &id)?)?;
@@ -329,7 +338,7 @@ fn run_docx(
     json: bool,
 ) -> Result<Output, CliError> {
     use crate::docx::{case_docx, docx_file_name, write_docx_atomic};
-    let store = open(db)?;
+    let store = open_read_only(db)?;
     let mut written = Vec::new();
     match (id, all) {
         (Some(id), false) => {
@@ -369,12 +378,22 @@ fn run_docx(
     }
 }
 
+/// Opens the database to change it (waits a few seconds for another command saving; fails
+/// while the app's window has it open).
 fn open(db: Option<PathBuf>) -> Result<Store, CliError> {
-    let path = match db {
+    Ok(Store::open(&db_path(db)?)?)
+}
+
+/// Opens the database to read it: a read-only view while the app's window has it open.
+fn open_read_only(db: Option<PathBuf>) -> Result<Store, CliError> {
+    Ok(Store::open_read_only(&db_path(db)?)?)
+}
+
+fn db_path(db: Option<PathBuf>) -> Result<PathBuf, CliError> {
+    Ok(match db {
         Some(p) => p,
         None => default_db_path()?,
-    };
-    Ok(Store::open(&path)?)
+    })
 }
 
 /// Finds a case by its full id or a unique prefix of it, in the list or the 回收站.

@@ -10,6 +10,7 @@
 //! - A database from a newer schema, or a file that is not ours, is never modified.
 
 mod attachments;
+mod lock;
 mod migrations;
 
 use crate::campaign::Campaign;
@@ -23,6 +24,7 @@ use std::path::{Path, PathBuf};
 use uuid::Uuid;
 
 pub use attachments::{Files, THUMBNAIL_SIDE};
+pub use lock::LOCK_WAIT;
 pub use migrations::{migrate_to, LATEST_VERSION};
 
 /// Identifies our databases (PRAGMA application_id): "TBAO".
@@ -44,6 +46,10 @@ pub enum StoreError {
     DiskFull { path: String },
     #[error("无法打开数据库“{path}”：{detail}。请检查该位置是否存在且可写。")]
     Open { path: String, detail: String },
+    #[error("数据库“{path}”已在案例填报助手的窗口中打开（或有其他命令正在修改它），同一时间只能由一个程序修改。请在那个窗口中操作，或先关闭那个窗口再重试。")]
+    InUse { path: String },
+    #[error("“{path}”是一个文件夹，不是数据库文件。请指定文件夹中的数据库文件（例如“{path}/tianbao.db”）。")]
+    IsDir { path: String },
     #[error("找不到这个案例（编号 {0}），它可能已被永久删除。")]
     NotFound(CaseId),
     #[error("还有 {errors} 处错误未改正，不能标记为完成。请先按红色提示修改。")]
@@ -117,7 +123,10 @@ pub struct RevisionInfo {
 }
 
 pub struct Store {
+    /// Declared before `lock`: the connection closes (and checkpoints) while the lock is held.
     conn: Connection,
+    /// The writer's lock, held for the store's lifetime; `None` for a read-only view.
+    lock: Option<lock::DbLock>,
     path: PathBuf,
     identity: Identity,
     campaign: Campaign,
@@ -142,13 +151,74 @@ fn now() -> (String, String) {
 }
 
 impl Store {
-    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    /// Opens (creating if needed) the database at `path` for reading and writing, and brings its
+    /// schema up to date. Holds the database's writer lock (see `lock`) as long as the `Store`
+    /// lives: while another process has it open for writing this waits up to [`LOCK_WAIT`], then
+    /// fails with [`StoreError::InUse`].
     pub fn open(path: &Path) -> Result<Store, StoreError> {
+        Store::open_waiting(path, LOCK_WAIT)
+    }
+
+    /// [`Store::open`], waiting up to `wait` for another process's writer lock.
+    pub fn open_waiting(path: &Path, wait: std::time::Duration) -> Result<Store, StoreError> {
         let shown = path.display().to_string();
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| io_error(&shown, e))?;
+        prepare(path, true)?;
+        let lock = lock::acquire(path, wait, true).map_err(|e| lock_error(&shown, e))?;
+        Store::open_locked(path, lock)
+    }
+
+    /// Opens the database for reading only (the CLI's `cases list`, `case show`, `docx`, …).
+    /// When no other process has it open for writing this is [`Store::open`]; while one does (the
+    /// app's window) it is a read-only view that can neither write, checkpoint nor delete the
+    /// write-ahead log, nor touch SQLite's shared-memory file: it reads what the writer has
+    /// committed. Every writing method of a view fails with [`StoreError::InUse`].
+    pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
+        let shown = path.display().to_string();
+        if !path.exists() {
+            return Store::open(path);
         }
-        sniff(path)?;
+        prepare(path, false)?;
+        let deadline = std::time::Instant::now() + LOCK_WAIT;
+        loop {
+            if let Some(lock) = lock::try_acquire(path).map_err(|e| lock_error(&shown, e))? {
+                return Store::open_locked(path, lock);
+            }
+            match Store::open_view(path) {
+                Ok(store) => return Ok(store),
+                // The writer is creating or migrating the database, or closing it: wait for it.
+                Err(None) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(50))
+                }
+                Err(None) => return Err(StoreError::InUse { path: shown }),
+                Err(Some(e)) => return Err(e),
+            }
+        }
+    }
+
+    /// Whether this is a read-only view (another process has the database open for writing).
+    pub fn is_read_only(&self) -> bool {
+        self.lock.is_none()
+    }
+
+    /// Opens the database with its writer lock held; on failure removes what this open created
+    /// (an empty database file, `-wal`/`-shm` beside a refused file).
+    fn open_locked(path: &Path, lock: lock::DbLock) -> Result<Store, StoreError> {
+        let before = Sidecars::of(path);
+        match Store::open_rw(path) {
+            Ok(mut store) => {
+                store.lock = Some(lock);
+                Ok(store)
+            }
+            Err(e) => {
+                before.remove_new(path, lock.created);
+                drop(lock);
+                Err(e)
+            }
+        }
+    }
+
+    fn open_rw(path: &Path) -> Result<Store, StoreError> {
+        let shown = path.display().to_string();
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -161,6 +231,9 @@ impl Store {
             },
             _ => sql_error(&shown, e),
         })?;
+        // Before any statement: every lock SQLite waits for is waited for up to the timeout.
+        conn.busy_timeout(LOCK_WAIT)
+            .map_err(|e| sql_error(&shown, e))?;
         if conn
             .is_readonly(rusqlite::DatabaseName::Main)
             .unwrap_or(false)
@@ -172,29 +245,9 @@ impl Store {
         // stays byte-for-byte as it was.
         conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)
             .map_err(|e| sql_error(&shown, e))?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))
-            .map_err(|e| sql_error(&shown, e))?;
-        // Reading the schema fails here for a file that is not a database at all.
-        let version: i64 = conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(|e| sql_error(&shown, e))?;
-        let app_id: i32 = conn
-            .query_row("PRAGMA application_id", [], |r| r.get(0))
-            .map_err(|e| sql_error(&shown, e))?;
-        if app_id != APPLICATION_ID {
-            let tables: i64 = conn
-                .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
-                .map_err(|e| sql_error(&shown, e))?;
-            if tables > 0 || version != 0 {
-                return Err(StoreError::NotOurs { path: shown });
-            }
-        }
-        if version > LATEST_VERSION {
-            return Err(StoreError::NewerSchema {
-                path: shown,
-                found: version,
-                supported: LATEST_VERSION,
-            });
+        let version = identify(&conn, &shown)?;
+        if version.is_none() && !is_empty_db(&conn, &shown)? {
+            return Err(StoreError::NotOurs { path: shown });
         }
         let mode: String = conn
             .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
@@ -211,6 +264,7 @@ impl Store {
             .map_err(|e| sql_error(&shown, e))?;
         let mut store = Store {
             conn,
+            lock: None,
             path: path.to_path_buf(),
             identity: Identity {
                 office: String::new(),
@@ -221,8 +275,69 @@ impl Store {
         };
         migrations::migrate(&mut store.conn, &store.campaign, &store.dicts)
             .map_err(|e| sql_error(&shown, e))?;
-        store.identity = store.load_identity()?;
+        store.identity = store.load_identity(true)?;
         Ok(store)
+    }
+
+    /// The read-only view of a database another process holds the writer lock of. `Err(None)`:
+    /// not readable yet (being created or migrated, or its writer is closing it).
+    fn open_view(path: &Path) -> Result<Store, Option<StoreError>> {
+        let shown = path.display().to_string();
+        // SQLite would create a missing `-wal` even read-only, and cannot read a WAL database
+        // without its `-shm` when that may not be written: the writer creates both at once.
+        let wal_exists = sidecar(path, "-wal").exists() && sidecar(path, "-shm").exists();
+        if !wal_exists {
+            return Err(None);
+        }
+        // mode=ro: never writes the database nor the log (it cannot checkpoint); readonly_shm:
+        // never writes (truncates, rebuilds) the writer's shared-memory index — a writer whose
+        // POSIX locks were dropped would otherwise look absent.
+        let conn = Connection::open_with_flags(
+            read_only_uri(path),
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_URI
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|_| None)?;
+        let conn_err = |e: rusqlite::Error| Some(sql_error(&shown, e));
+        conn.busy_timeout(LOCK_WAIT).map_err(conn_err)?;
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)
+            .map_err(conn_err)?;
+        let version = match identify(&conn, &shown) {
+            Ok(Some(v)) => v,
+            Ok(None) if is_empty_db(&conn, &shown).unwrap_or(false) => return Err(None),
+            Ok(None) => return Err(Some(StoreError::NotOurs { path: shown })),
+            Err(e @ StoreError::NewerSchema { .. }) | Err(e @ StoreError::NotOurs { .. }) => {
+                return Err(Some(e))
+            }
+            Err(_) => return Err(None),
+        };
+        if version < LATEST_VERSION {
+            return Err(None);
+        }
+        let mut store = Store {
+            conn,
+            lock: None,
+            path: path.to_path_buf(),
+            identity: Identity {
+                office: String::new(),
+                device: String::new(),
+            },
+            campaign: Campaign::current(),
+            dicts: Dicts::current(),
+        };
+        store.identity = store.load_identity(false).map_err(Some)?;
+        Ok(store)
+    }
+
+    /// Refuses a change through a read-only view.
+    fn writable(&self) -> Result<(), StoreError> {
+        if self.lock.is_none() {
+            return Err(StoreError::InUse {
+                path: self.path.display().to_string(),
+            });
+        }
+        Ok(())
     }
 
     pub fn path(&self) -> &Path {
@@ -259,6 +374,7 @@ impl Store {
 
     /// Sets the office recorded on every later revision (e.g. "台江县商务局").
     pub fn set_office(&mut self, office: &str) -> Result<(), StoreError> {
+        self.writable()?;
         let office = office.trim();
         self.conn
             .execute(
@@ -271,13 +387,15 @@ impl Store {
         Ok(())
     }
 
-    fn load_identity(&mut self) -> Result<Identity, StoreError> {
+    /// The office and device; `create`: gives a database without a device id its own.
+    fn load_identity(&mut self, create: bool) -> Result<Identity, StoreError> {
         let get = |conn: &Connection, k: &str| -> rusqlite::Result<Option<String>> {
             conn.query_row("SELECT value FROM meta WHERE key = ?1", [k], |r| r.get(0))
                 .optional()
         };
         let device = match get(&self.conn, "device").map_err(|e| self.err(e))? {
             Some(d) => d,
+            None if !create => String::new(),
             None => {
                 let d = Uuid::new_v4().to_string();
                 self.conn
@@ -303,6 +421,7 @@ impl Store {
 
     /// Creates and saves a new, empty case.
     pub fn create_case(&mut self) -> Result<Case, StoreError> {
+        self.writable()?;
         let case = Case::new();
         self.save_case(&case)?;
         self.get_case(case.id)
@@ -326,6 +445,7 @@ impl Store {
     /// marked ready that now has errors goes back to draft. Saving unchanged content returns the
     /// current head without adding a revision.
     pub fn save_case(&mut self, case: &Case) -> Result<Saved, StoreError> {
+        self.writable()?;
         let mut case = case.clone();
         if case.id.is_nil() {
             case.id = Uuid::now_v7();
@@ -429,6 +549,7 @@ impl Store {
 
     /// Marks a case 已完成 (refused while errors remain) or back to 草稿.
     pub fn set_status(&mut self, id: CaseId, status: Status) -> Result<Saved, StoreError> {
+        self.writable()?;
         let mut case = self.get_case(id)?;
         if status == Status::Ready {
             let report = self.validate(&case);
@@ -498,6 +619,7 @@ impl Store {
     }
 
     fn set_deleted(&mut self, id: CaseId, at: Option<String>) -> Result<(), StoreError> {
+        self.writable()?;
         let n = self
             .conn
             .execute(
@@ -514,6 +636,7 @@ impl Store {
     /// Deletes a case from the 回收站 for good, with its history. Only cases already in the
     /// 回收站 can be purged.
     pub fn purge_case(&mut self, id: CaseId) -> Result<(), StoreError> {
+        self.writable()?;
         let path = self.path.display().to_string();
         let tx = self.conn.transaction().map_err(|e| sql_error(&path, e))?;
         let n = tx
@@ -532,6 +655,7 @@ impl Store {
 
     /// A copy of a case under a new id, as a draft, its name marked （副本）.
     pub fn duplicate_case(&mut self, id: CaseId) -> Result<Case, StoreError> {
+        self.writable()?;
         let mut case = self.get_case(id)?;
         case.id = Uuid::now_v7();
         case.status = Status::Draft;
@@ -619,6 +743,121 @@ pub(crate) fn parse_case(id: &str, data: &str) -> Result<Case, StoreError> {
         id: id.to_string(),
         detail: e.to_string(),
     })
+}
+
+/// Before any lock or SQLite: a folder is refused, the database's folder is created (`create`),
+/// and a file that is not SQLite at all is refused.
+fn prepare(path: &Path, create: bool) -> Result<(), StoreError> {
+    let shown = path.display().to_string();
+    if path.is_dir() {
+        return Err(StoreError::IsDir { path: shown });
+    }
+    if create {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| io_error(&shown, e))?;
+        }
+    }
+    sniff(path)
+}
+
+/// Whether the file has our application id: `Some(user_version)`; `None` for another
+/// program's database or an empty one. A newer version is refused here.
+fn identify(conn: &Connection, shown: &str) -> Result<Option<i64>, StoreError> {
+    // Reading the schema fails here for a file that is not a database at all.
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| sql_error(shown, e))?;
+    let app_id: i32 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .map_err(|e| sql_error(shown, e))?;
+    if app_id != APPLICATION_ID {
+        return Ok(None);
+    }
+    if version > LATEST_VERSION {
+        return Err(StoreError::NewerSchema {
+            path: shown.to_string(),
+            found: version,
+            supported: LATEST_VERSION,
+        });
+    }
+    Ok(Some(version))
+}
+
+/// A database without tables and version: brand new (ours to create).
+fn is_empty_db(conn: &Connection, shown: &str) -> Result<bool, StoreError> {
+    let (tables, version): (i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT count(*) FROM sqlite_master), (SELECT user_version FROM pragma_user_version)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .map_err(|e| sql_error(shown, e))?;
+    Ok(tables == 0 && version == 0)
+}
+
+/// `<db>-wal`, `<db>-shm`, …: SQLite's files beside the database.
+fn sidecar(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+/// Which of SQLite's files beside a database existed before an open, so that a refused open
+/// removes those it created and leaves the folder as it was.
+struct Sidecars {
+    existed: [bool; 3],
+}
+
+const SIDECARS: [&str; 3] = ["-wal", "-shm", "-journal"];
+
+impl Sidecars {
+    fn of(path: &Path) -> Sidecars {
+        Sidecars {
+            existed: SIDECARS.map(|s| sidecar(path, s).exists()),
+        }
+    }
+
+    /// Called with the writer's lock held and the connection closed.
+    fn remove_new(&self, path: &Path, created_db: bool) {
+        for (suffix, existed) in SIDECARS.iter().zip(self.existed) {
+            if !existed {
+                let _ = std::fs::remove_file(sidecar(path, suffix));
+            }
+        }
+        if created_db {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// A `file:` URI that opens `path` read-only without writing SQLite's shared-memory file.
+fn read_only_uri(path: &Path) -> String {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let bytes = abs.as_os_str().as_encoded_bytes();
+    let mut uri = String::from("file:");
+    if !bytes.starts_with(b"/") {
+        uri.push('/'); // Windows: file:/C:/…
+    }
+    for &b in bytes {
+        match b {
+            b'\\' if cfg!(windows) => uri.push('/'),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' | b':' => {
+                uri.push(b as char)
+            }
+            _ => uri.push_str(&format!("%{b:02X}")),
+        }
+    }
+    uri.push_str("?mode=ro&readonly_shm=1");
+    uri
+}
+
+fn lock_error(shown: &str, e: lock::LockError) -> StoreError {
+    match e {
+        lock::LockError::Held => StoreError::InUse {
+            path: shown.to_string(),
+        },
+        lock::LockError::Io(e) => io_error(shown, e),
+    }
 }
 
 /// Refuses, before SQLite touches it, a non-empty file that does not start with SQLite's magic.
