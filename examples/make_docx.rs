@@ -21,7 +21,7 @@ use std::path::Path;
 use std::time::Instant;
 use tianbao::campaign::Campaign;
 use tianbao::docx::{build_docx, docx_file_name, write_docx_atomic, PrintPicture};
-use tianbao::model::{Case, Practice, Status};
+use tianbao::model::{Case, Status};
 use tianbao::sections::{paragraphs, section_counts, SectionKey};
 
 fn main() {
@@ -88,100 +88,6 @@ const CAPTIONS: [&str; 3] = [
     "“苗绣阿明”直播基地与合作社仓库",
 ];
 
-/// Fills `set` with text cut from the sample until the section counts exactly `target` 字.
-fn fill_to(case: &mut Case, key: SectionKey, target: usize, set: &dyn Fn(&mut Case, String)) {
-    let source: Vec<char> = common::sample_sections()
-        .iter()
-        .flat_map(|(_, ls)| ls.iter())
-        .flat_map(|l| l.chars())
-        .chain(tianbao::docx::DRAFT_MARK.chars())
-        .collect();
-    let mut text = String::new();
-    let mut i = 0;
-    loop {
-        set(case, text.clone());
-        let n = section_counts(case, key).words;
-        if n == target {
-            return;
-        }
-        assert!(n < target, "overshot {key:?}: {n} > {target}");
-        text.push(source[i % source.len()]);
-        i += 1;
-        if i % 180 == 0 {
-            text.push('\n');
-        }
-    }
-}
-
-/// A case with every section exactly at its limit and an opinion above its minimum.
-fn limits_case(campaign: &Campaign) -> Case {
-    let mut c = common::sample_case();
-    c.person.name = "阿依古丽·买买提".into();
-    c.person.ethnicity = "柯尔克孜族".into();
-    c.person.political_status = "中共预备党员".into();
-    c.person.birth_month = "12".into();
-    c.business.platforms = vec![
-        "抖音".into(),
-        "快手".into(),
-        "微信视频号".into(),
-        "其他".into(),
-    ];
-    c.business.platform_other = "西瓜视频".into();
-    c.recommender.unit = "新疆维吾尔自治区克孜勒苏柯尔克孜自治州阿图什市人民政府".into();
-    let s = &campaign.sections;
-    c.intro.feature = "以直播带动合作社。".into();
-    fill_to(
-        &mut c,
-        SectionKey::Intro,
-        s.intro.max_words.unwrap(),
-        &|c, t| c.intro.basics = t,
-    );
-    c.practices = (0..5)
-        .map(|i| Practice {
-            highlight: format!("第{}条做法的亮点。", i + 1),
-            text: String::new(),
-        })
-        .collect();
-    // Item k grows until the section reaches k/5 of the limit.
-    let max = s.practices.max_words.unwrap();
-    for k in 0..5 {
-        let target = max * (k + 1) / 5;
-        let before: Vec<Practice> = c.practices.clone();
-        fill_to(&mut c, SectionKey::Practices, target, &|c, t| {
-            c.practices[..k].clone_from_slice(&before[..k]);
-            c.practices[k].text = t;
-        });
-    }
-    fill_to(
-        &mut c,
-        SectionKey::Results,
-        s.results.max_words.unwrap(),
-        &|c, t| c.results = t,
-    );
-    fill_to(
-        &mut c,
-        SectionKey::Lessons,
-        s.lessons.max_words.unwrap(),
-        &|c, t| c.lessons = t,
-    );
-    let min = s.opinion.min_words.unwrap();
-    fill_to(&mut c, SectionKey::Opinion, min + 60, &|c, t| c.opinion = t);
-    c.status = Status::Ready;
-    c
-}
-
-/// Awkward input: symbols, Latin text, control characters, a missing section.
-fn awkward_case() -> Case {
-    let mut c = common::sample_case();
-    c.person.name = "Zhang <San> & “李”".into();
-    c.intro.title = "A&B <测试> “引号” 'single' \u{7}控制字符".into();
-    c.results = String::new();
-    c.lessons = "第一段\t带制表符\n\n第二段 with  spaces & <tags>\u{0}".into();
-    c.recommender.unit = String::new();
-    c.status = Status::Draft;
-    c
-}
-
 /// What run.sh checks for one file.
 fn manifest_entry(
     file: &str,
@@ -247,8 +153,12 @@ fn write_test_set(out: &Path) {
         ("sample", sample, vec![]),
         ("draft", draft, vec![]),
         ("pictures", with_pictures, pictures.clone()),
-        ("limits", limits_case(&campaign), vec![pictures[1].clone()]),
-        ("awkward", awkward_case(), vec![]),
+        (
+            "limits",
+            common::limits_case(&campaign),
+            vec![pictures[1].clone()],
+        ),
+        ("awkward", common::awkward_case(), vec![]),
     ];
     let mut manifest = Vec::new();
     for (i, (kind, case, pics)) in cases.iter().enumerate() {

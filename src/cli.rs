@@ -118,6 +118,11 @@ pub enum CaseCommand {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// 导入填好的推荐表（.docx，可多个）：每个文件成为一个新案例（本程序生成的推荐表则成为原案例的新版本），并列出找到、未找到和需要核对的栏目；有文件未能导入时退出码为 1
+    ImportDocx {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
     /// 新建空白案例，输出其编号
     New,
     /// 移到回收站
@@ -309,6 +314,30 @@ fn run_case(command: CaseCommand, db: Option<PathBuf>, json: bool) -> Result<Out
                 }
             }
         }
+        CaseCommand::ImportDocx { files } => {
+            let mut results = Vec::new();
+            let mut out = String::new();
+            for (i, f) in files.iter().enumerate() {
+                let r = store.import_docx(f)?;
+                out.push_str(&import_text(i + 1, files.len(), &r));
+                results.push(r);
+            }
+            let failed = results.iter().filter(|r| r.error.is_some()).count();
+            let text = if json {
+                to_json(&results)
+            } else {
+                format!(
+                    "{out}共 {} 个文件：导入 {} 个，未导入 {} 个",
+                    results.len(),
+                    results.len() - failed,
+                    failed
+                )
+            };
+            Ok(Output {
+                text,
+                code: if failed > 0 { 1 } else { 0 },
+            })
+        }
         CaseCommand::New => {
             let case = store.create_case()?;
             ok(if json {
@@ -328,6 +357,48 @@ fn run_case(command: CaseCommand, db: Option<PathBuf>, json: bool) -> Result<Out
             ok(format!("已恢复：{id}"))
         }
     }
+}
+
+/// The report of one imported file as text.
+fn import_text(n: usize, total: usize, r: &crate::store::Imported) -> String {
+    let mut out = format!("[{n}/{total}] {}\n", r.path);
+    if let Some(e) = &r.error {
+        out.push_str(&format!("  未导入：{e}\n"));
+        return out;
+    }
+    let id = r.case_id.map(|i| i.to_string()).unwrap_or_default();
+    out.push_str(&format!(
+        "  {}：{}（{}）{}\n",
+        if r.revised {
+            "已更新为新版本"
+        } else {
+            "已导入为新案例"
+        },
+        if r.case.is_empty() {
+            "未命名案例"
+        } else {
+            &r.case
+        },
+        id,
+        if r.report.generated {
+            "，本程序生成的推荐表"
+        } else {
+            ""
+        }
+    ));
+    for (label, list) in [
+        ("已找到", &r.report.found),
+        ("空白", &r.report.empty),
+        ("表中没有", &r.report.missing),
+    ] {
+        if !list.is_empty() {
+            out.push_str(&format!("  {label}：{}\n", list.join("、")));
+        }
+    }
+    for note in &r.report.notes {
+        out.push_str(&format!("  请核对：{note}\n"));
+    }
+    out
 }
 
 fn run_docx(

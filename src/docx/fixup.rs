@@ -54,6 +54,8 @@ pub(crate) struct Properties {
     pub modified: String,
     pub application: String,
     pub fonts: Vec<FontDecl>,
+    /// Custom document properties (name, text), e.g. the case id the reader finds again.
+    pub custom: Vec<(String, String)>,
 }
 
 /// The parts of a built docx-rs document, named as docx-rs's own packer names them.
@@ -103,6 +105,7 @@ pub(crate) fn fixup(mut parts: Vec<Part>, props: &Properties) -> Result<Vec<u8>,
         let replaced = match name {
             "docProps/core.xml" => Some(core_xml(props)),
             "docProps/app.xml" => Some(app_xml(props)),
+            "docProps/custom.xml" => Some(custom_xml(props)),
             "word/fontTable.xml" if !props.fonts.is_empty() => Some(font_table_xml(&props.fonts)),
             _ => None,
         };
@@ -303,7 +306,7 @@ fn rels_base(rels_name: &str) -> String {
 }
 
 /// Resolves a relationship target against a base folder (handles `/abs`, `./`, `../`).
-fn resolve(base: &str, target: &str) -> String {
+pub(crate) fn resolve(base: &str, target: &str) -> String {
     let joined = if let Some(abs) = target.strip_prefix('/') {
         abs.to_string()
     } else {
@@ -806,6 +809,29 @@ fn app_xml(p: &Properties) -> Vec<u8> {
     root = root.child(Element::new("DocSecurity").text("0"));
     if !p.creator.trim().is_empty() {
         root = root.child(Element::new("Company").text(p.creator.trim()));
+    }
+    doc_bytes(root)
+}
+
+/// docProps/custom.xml: one text property per entry of `p.custom`.
+fn custom_xml(p: &Properties) -> Vec<u8> {
+    let mut root = Element::new("Properties")
+        .attr(
+            "xmlns",
+            "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties",
+        )
+        .attr(
+            "xmlns:vt",
+            "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes",
+        );
+    for (i, (name, value)) in p.custom.iter().enumerate() {
+        root = root.child(
+            Element::new("property")
+                .attr("fmtid", "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}")
+                .attr("pid", &(i + 2).to_string())
+                .attr("name", name)
+                .child(Element::new("vt:lpwstr").text(value)),
+        );
     }
     doc_bytes(root)
 }

@@ -273,20 +273,27 @@ fn run(text: &str, look: Look) -> Run {
     r
 }
 
+/// An empty run in `look` (for a break or a tab), bold when the look is, so that a bold lead
+/// stays one bold stretch when read back.
+fn bare_run(look: Look) -> Run {
+    let r = Run::new().fonts(fonts(look.font)).size(look.size);
+    if look.bold {
+        r.bold()
+    } else {
+        r
+    }
+}
+
 /// Adds `text` as runs: line breaks become `<w:br/>`, tabs `<w:tab/>`.
 fn add_text(mut p: Paragraph, text: &str, look: Look) -> Paragraph {
     let text = xml_safe(text);
     for (i, line) in text.split('\n').enumerate() {
         if i > 0 {
-            let br = Run::new()
-                .fonts(fonts(look.font))
-                .size(look.size)
-                .add_break(BreakType::TextWrapping);
-            p = p.add_run(br);
+            p = p.add_run(bare_run(look).add_break(BreakType::TextWrapping));
         }
         for (j, piece) in line.split('\t').enumerate() {
             if j > 0 {
-                p = p.add_run(Run::new().fonts(fonts(look.font)).size(look.size).add_tab());
+                p = p.add_run(bare_run(look).add_tab());
             }
             if !piece.is_empty() {
                 p = p.add_run(run(piece, look));

@@ -18,12 +18,14 @@ mod batch;
 mod fixup;
 mod layout;
 mod pictures;
+pub mod read;
 mod write;
 mod xml;
 
 pub use batch::{write_batch, write_case_docx, BatchOutcome, Failed, Progress, Written};
 pub use layout::{picture_box_px, PRINT_DPI, PRINT_JPEG_QUALITY};
 pub use pictures::{prepare_pictures, print_picture};
+pub use read::{read_docx, read_docx_bytes, DocxRead, EmbeddedPicture, ReadError, ReadReport};
 pub use write::write_docx_atomic;
 
 use crate::campaign::Campaign;
@@ -128,6 +130,17 @@ pub fn build_docx(
         modified: now,
         application: APPLICATION.to_string(),
         fonts: layout::FONT_DECLS.to_vec(),
+        custom: vec![
+            (read::PROP_CASE_ID.to_string(), case.id.to_string()),
+            (
+                read::PROP_HINTS.to_string(),
+                serde_json::to_string(&read::Hints::of(
+                    case,
+                    &pics.iter().map(|p| p.jpeg.as_slice()).collect::<Vec<_>>(),
+                ))
+                .map_err(|e| internal(e.to_string()))?,
+            ),
+        ],
     };
     fixup::fixup(parts, &props).map_err(internal)
 }

@@ -10,6 +10,7 @@
 //! - A database from a newer schema, or a file that is not ours, is never modified.
 
 mod attachments;
+mod docx_import;
 mod lock;
 mod migrations;
 
@@ -24,6 +25,7 @@ use std::path::{Path, PathBuf};
 use uuid::Uuid;
 
 pub use attachments::{Files, THUMBNAIL_SIDE};
+pub use docx_import::Imported;
 pub use lock::LOCK_WAIT;
 pub use migrations::{migrate_to, LATEST_VERSION};
 

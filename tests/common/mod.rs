@@ -1,7 +1,9 @@
 //! Shared test helpers: the sample case of ../shared/samples (copied into tests/fixtures).
 #![allow(dead_code)]
 
-use tianbao::model::{Case, Practice};
+use tianbao::campaign::Campaign;
+use tianbao::model::{Case, Practice, Status};
+use tianbao::sections::{section_counts, SectionKey};
 
 const SAMPLE: &str = include_str!("../fixtures/samples/case-liming.txt");
 const OPINION: &str = include_str!("../fixtures/samples/opinion-liming.txt");
@@ -72,5 +74,99 @@ pub fn sample_case() -> Case {
     c.results = s[2].1.join("\n");
     c.lessons = s[3].1.join("\n");
     c.opinion = OPINION.trim().to_string();
+    c
+}
+
+/// Fills `set` with text cut from the sample until the section counts exactly `target` 字.
+pub fn fill_to(case: &mut Case, key: SectionKey, target: usize, set: &dyn Fn(&mut Case, String)) {
+    let source: Vec<char> = sample_sections()
+        .iter()
+        .flat_map(|(_, ls)| ls.iter())
+        .flat_map(|l| l.chars())
+        .chain(tianbao::docx::DRAFT_MARK.chars())
+        .collect();
+    let mut text = String::new();
+    let mut i = 0;
+    loop {
+        set(case, text.clone());
+        let n = section_counts(case, key).words;
+        if n == target {
+            return;
+        }
+        assert!(n < target, "overshot {key:?}: {n} > {target}");
+        text.push(source[i % source.len()]);
+        i += 1;
+        if i % 180 == 0 {
+            text.push('\n');
+        }
+    }
+}
+
+/// A case with every section exactly at its limit and an opinion above its minimum.
+pub fn limits_case(campaign: &Campaign) -> Case {
+    let mut c = sample_case();
+    c.person.name = "阿依古丽·买买提".into();
+    c.person.ethnicity = "柯尔克孜族".into();
+    c.person.political_status = "中共预备党员".into();
+    c.person.birth_month = "12".into();
+    c.business.platforms = vec![
+        "抖音".into(),
+        "快手".into(),
+        "微信视频号".into(),
+        "其他".into(),
+    ];
+    c.business.platform_other = "西瓜视频".into();
+    c.recommender.unit = "新疆维吾尔自治区克孜勒苏柯尔克孜自治州阿图什市人民政府".into();
+    let s = &campaign.sections;
+    c.intro.feature = "以直播带动合作社。".into();
+    fill_to(
+        &mut c,
+        SectionKey::Intro,
+        s.intro.max_words.unwrap(),
+        &|c, t| c.intro.basics = t,
+    );
+    c.practices = (0..5)
+        .map(|i| Practice {
+            highlight: format!("第{}条做法的亮点。", i + 1),
+            text: String::new(),
+        })
+        .collect();
+    // Item k grows until the section reaches k/5 of the limit.
+    let max = s.practices.max_words.unwrap();
+    for k in 0..5 {
+        let target = max * (k + 1) / 5;
+        let before: Vec<Practice> = c.practices.clone();
+        fill_to(&mut c, SectionKey::Practices, target, &|c, t| {
+            c.practices[..k].clone_from_slice(&before[..k]);
+            c.practices[k].text = t;
+        });
+    }
+    fill_to(
+        &mut c,
+        SectionKey::Results,
+        s.results.max_words.unwrap(),
+        &|c, t| c.results = t,
+    );
+    fill_to(
+        &mut c,
+        SectionKey::Lessons,
+        s.lessons.max_words.unwrap(),
+        &|c, t| c.lessons = t,
+    );
+    let min = s.opinion.min_words.unwrap();
+    fill_to(&mut c, SectionKey::Opinion, min + 60, &|c, t| c.opinion = t);
+    c.status = Status::Ready;
+    c
+}
+
+/// Awkward input: symbols, Latin text, control characters, a missing section.
+pub fn awkward_case() -> Case {
+    let mut c = sample_case();
+    c.person.name = "Zhang <San> & “李”".into();
+    c.intro.title = "A&B <测试> “引号” 'single' \u{7}控制字符".into();
+    c.results = String::new();
+    c.lessons = "第一段\t带制表符\n\n第二段 with  spaces & <tags>\u{0}".into();
+    c.recommender.unit = String::new();
+    c.status = Status::Draft;
     c
 }
