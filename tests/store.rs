@@ -370,3 +370,109 @@ fn attachments_are_stored_once_and_freed_when_no_case_uses_them() {
     assert!(!blob.exists());
     assert!(store.thumbnail(&a1.attachment.sha256).is_err());
 }
+
+#[test]
+fn a_save_based_on_a_stale_revision_is_refused_and_drops_no_parent() {
+    let (_d, p) = temp_db();
+    let mut store = Store::open(&p).unwrap();
+    let mut case = common::sample_case();
+    let s1 = store.save_case_on(&case, None).unwrap();
+    case.person.name = "李明甲".into();
+    let s2 = store.save_case_on(&case, Some(&s1.rev_id)).unwrap();
+    // Another editor still at s1.
+    let mut other = case.clone();
+    other.person.name = "李明乙".into();
+    let e = store.save_case_on(&other, Some(&s1.rev_id)).err().unwrap();
+    match &e {
+        StoreError::Stale { base, head, .. } => {
+            assert_eq!(base, &s1.rev_id);
+            assert_eq!(head.as_deref(), Some(s2.rev_id.as_str()));
+        }
+        e => panic!("{e:?}"),
+    }
+    assert!(e.to_string().contains("已被修改"), "{e}");
+    assert_eq!(store.get_case(case.id).unwrap().person.name, "李明甲");
+    // Without a base (an imported file) it becomes a child of the current head.
+    let s3 = store.save_case(&other).unwrap();
+    let h = store.history(case.id).unwrap();
+    assert_eq!(h.len(), 3);
+    assert_eq!(h[2].rev_id, s3.rev_id);
+    assert_eq!(h[2].parent.as_deref(), Some(s2.rev_id.as_str()));
+    assert_eq!(h[1].parent.as_deref(), Some(s1.rev_id.as_str()));
+}
+
+#[test]
+fn several_threads_creating_one_database_all_succeed() {
+    let (_d, p) = temp_db();
+    let threads: Vec<_> = (0..4)
+        .map(|i| {
+            let p = p.clone();
+            std::thread::spawn(move || {
+                let mut s = Store::open(&p)?;
+                let mut c = common::sample_case();
+                c.id = uuid::Uuid::now_v7();
+                c.person.name = format!("并发{i}");
+                s.save_case(&c).map(|_| ())
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap().unwrap();
+    }
+    let store = Store::open(&p).unwrap();
+    assert_eq!(store.list_cases(&ListQuery::default()).unwrap().len(), 4);
+}
+
+/// A folder's entries with their bytes (and those of `-wal`/`-shm`), to compare before/after.
+fn snapshot(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let p = e.unwrap().path();
+            let bytes = if p.is_file() {
+                std::fs::read(&p).unwrap()
+            } else {
+                b"<dir>".to_vec()
+            };
+            (p.file_name().unwrap().to_string_lossy().into_owned(), bytes)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn a_damaged_database_is_refused_and_kept_as_it_is() {
+    let (_d, p) = temp_db();
+    {
+        let mut store = Store::open(&p).unwrap();
+        for i in 0..150 {
+            let mut c = common::sample_case();
+            c.id = uuid::Uuid::now_v7();
+            c.person.name = format!("案例{i}");
+            store.save_case(&c).unwrap();
+        }
+    }
+    let len = std::fs::metadata(&p).unwrap().len();
+    assert!(len > 64 * 4096, "{len}");
+    // 4 KiB of 0xFF in the middle, as in the issue.
+    let mut bytes = std::fs::read(&p).unwrap();
+    let mid = (len as usize / 2) & !4095;
+    bytes[mid..mid + 4096].fill(0xFF);
+    std::fs::write(&p, &bytes).unwrap();
+    let dir = p.parent().unwrap();
+    let before = snapshot(dir);
+    let e = Store::open(&p).err().expect("refused");
+    assert!(e.is_damaged(), "{e:?}");
+    let msg = e.to_string();
+    assert!(msg.contains("已损坏") && msg.contains("备份"), "{msg}");
+    assert!(!msg.contains("请重试"), "{msg}");
+    assert_eq!(
+        snapshot(dir),
+        before,
+        "the damaged file or its folder changed"
+    );
+    let e = Store::check_integrity(&p).expect_err("damaged");
+    assert!(e.is_damaged(), "{e:?}");
+    assert_eq!(snapshot(dir), before);
+}

@@ -1,4 +1,5 @@
-//! Schema migrations by version (`PRAGMA user_version`). Each step runs in its own transaction;
+//! Schema migrations by version (`PRAGMA user_version`). Each step runs in its own exclusive
+//! transaction;
 //! a database is brought from whatever earlier version it has up to `LATEST_VERSION`. Tests open
 //! an empty database and a database of every earlier version.
 
@@ -6,7 +7,7 @@ use super::{parse_case, Summary, APPLICATION_ID};
 use crate::campaign::Campaign;
 use crate::dicts::Dicts;
 use crate::validate::validate;
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, TransactionBehavior};
 
 pub const LATEST_VERSION: i64 = 2;
 
@@ -59,37 +60,36 @@ pub(crate) fn migrate(
 }
 
 /// Applies the migrations after the database's version up to and including `target` (tests
-/// use it to build databases of every earlier version).
+/// use it to build databases of every earlier version). Each step runs in its own
+/// `BEGIN EXCLUSIVE` transaction that reads the version again inside it, so two processes
+/// opening a new database at once never apply a step twice (the writer lock already keeps
+/// them apart; this holds without it).
 pub fn migrate_to(
     conn: &mut Connection,
     target: i64,
     campaign: &Campaign,
     dicts: &Dicts,
 ) -> rusqlite::Result<()> {
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    if version < 1 && target >= 1 {
-        step(conn, 1, |tx| tx.execute_batch(V1))?;
+    loop {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
+        let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let next = version + 1;
+        if next > target.min(LATEST_VERSION) {
+            return Ok(()); // dropping `tx` ends it
+        }
+        match next {
+            1 => tx.execute_batch(V1)?,
+            2 => {
+                tx.execute_batch(V2)?;
+                backfill_v2(&tx, campaign, dicts)?;
+            }
+            _ => unreachable!("every version up to LATEST_VERSION has a step"),
+        }
+        tx.execute_batch(&format!(
+            "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {next};"
+        ))?;
+        tx.commit()?;
     }
-    if version < 2 && target >= 2 {
-        step(conn, 2, |tx| {
-            tx.execute_batch(V2)?;
-            backfill_v2(tx, campaign, dicts)
-        })?;
-    }
-    Ok(())
-}
-
-fn step(
-    conn: &mut Connection,
-    version: i64,
-    f: impl FnOnce(&rusqlite::Transaction) -> rusqlite::Result<()>,
-) -> rusqlite::Result<()> {
-    let tx = conn.transaction()?;
-    f(&tx)?;
-    tx.execute_batch(&format!(
-        "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {version};"
-    ))?;
-    tx.commit()
 }
 
 fn backfill_v2(

@@ -19,7 +19,7 @@ use crate::dicts::Dicts;
 use crate::model::{Case, CaseId, Status};
 use crate::validate::{validate, Report};
 use rusqlite::config::DbConfig;
-use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension};
+use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use uuid::Uuid;
@@ -34,7 +34,7 @@ pub const APPLICATION_ID: i32 = 0x5442_414F;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("文件“{path}”不是填报助手的数据库（可能是其他程序的文件或已损坏）。请选择正确的数据库文件，或把它移走后重新打开；该文件未做任何改动。")]
+    #[error("文件“{path}”不是填报助手的数据库（可能是其他程序的文件或已损坏）。请选择正确的数据库文件，或把它移走后重新打开；若它原本是填报助手的数据库，说明已损坏，请从备份恢复。该文件未做任何改动。")]
     NotOurs { path: String },
     #[error("数据库“{path}”来自更新版本的填报助手（数据版本 {found}，本程序只支持到 {supported}）。请先升级填报助手再打开；数据未做任何改动。")]
     NewerSchema {
@@ -58,12 +58,29 @@ pub enum StoreError {
     NotReady { errors: usize },
     #[error("找不到数据目录，请用 --db 或环境变量 TIANBAO_DB 指定数据库文件的位置。")]
     NoDataDir,
+    #[error("数据库“{path}”已损坏（{detail}）。为免损失更多数据，填报助手不再写入它，文件保持原样。请从备份恢复该文件（或把它交给技术支持抢救），然后重新打开。")]
+    Damaged { path: String, detail: String },
+    #[error("案例（编号 {id}）在你打开之后已被修改（另一个窗口或命令保存了新的版本）。你的内容没有保存；请先复制你的修改，重新打开该案例后再改。")]
+    Stale {
+        id: CaseId,
+        /// The revision the refused save was based on.
+        base: String,
+        /// The case's head when the save was refused (`None`: the case no longer exists).
+        head: Option<String>,
+    },
     #[error("数据库中案例 {id} 的内容无法读取（{detail}），请联系技术支持并保留数据库文件。")]
     Corrupt { id: String, detail: String },
     #[error(transparent)]
     Media(#[from] crate::media::MediaError),
     #[error("数据库操作失败（{0}）。请重试；若反复出现，请保留数据库文件并联系技术支持。")]
     Sqlite(String),
+}
+
+impl StoreError {
+    /// The database file is damaged (offer restoring a backup; never retrying).
+    pub fn is_damaged(&self) -> bool {
+        matches!(self, StoreError::Damaged { .. })
+    }
 }
 
 /// Who makes a change: the office (set by the user, e.g. "台江县商务局") and this device.
@@ -221,6 +238,9 @@ impl Store {
 
     fn open_rw(path: &Path) -> Result<Store, StoreError> {
         let shown = path.display().to_string();
+        // First look at the file without being able to change it: ours, not newer, intact.
+        // Only then open it for writing (which may switch it to WAL and migrate it).
+        inspect(path, false, Some(QUICK_CHECK_BUDGET))?;
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -242,15 +262,6 @@ impl Store {
         {
             return Err(StoreError::ReadOnly { path: shown });
         }
-        // Until the file is known to be ours and not newer, closing must not checkpoint a
-        // write-ahead log left behind by another program (or by a crash) into it: a refused file
-        // stays byte-for-byte as it was.
-        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)
-            .map_err(|e| sql_error(&shown, e))?;
-        let version = identify(&conn, &shown)?;
-        if version.is_none() && !is_empty_db(&conn, &shown)? {
-            return Err(StoreError::NotOurs { path: shown });
-        }
         let mode: String = conn
             .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
             .map_err(|e| sql_error(&shown, e))?;
@@ -258,8 +269,6 @@ impl Store {
             tracing::warn!("journal_mode is {mode}, not WAL");
         }
         conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")
-            .map_err(|e| sql_error(&shown, e))?;
-        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, false)
             .map_err(|e| sql_error(&shown, e))?;
         // Fails now, not at the first keystroke, when the file or folder is read-only.
         conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK;")
@@ -279,6 +288,32 @@ impl Store {
             .map_err(|e| sql_error(&shown, e))?;
         store.identity = store.load_identity(true)?;
         Ok(store)
+    }
+
+    /// Checks the database at `path` without changing it: that it is ours, not from a newer
+    /// version, and intact (`PRAGMA quick_check`, all of it). For a backup before restoring it,
+    /// or to decide whether to offer restoring one: a damaged database is
+    /// [`StoreError::Damaged`] (see [`StoreError::is_damaged`]). Works while the app has the
+    /// database open (through a read-only view then).
+    pub fn check_integrity(path: &Path) -> Result<(), StoreError> {
+        let shown = path.display().to_string();
+        if !path.exists() {
+            return Err(StoreError::Open {
+                path: shown,
+                detail: "文件不存在".into(),
+            });
+        }
+        prepare(path, false)?;
+        match lock::try_acquire(path).map_err(|e| lock_error(&shown, e))? {
+            Some(lock) => {
+                let before = Sidecars::of(path);
+                let r = inspect(path, false, None);
+                before.remove_new(path, false);
+                drop(lock);
+                r.map(|_| ())
+            }
+            None => inspect(path, true, None).map(|_| ()),
+        }
     }
 
     /// The read-only view of a database another process holds the writer lock of. `Err(None)`:
@@ -443,10 +478,20 @@ impl Store {
         parse_case(&id.to_string(), &data)
     }
 
-    /// Saves a case (creating it when its id is new). Control characters are scrubbed; a case
-    /// marked ready that now has errors goes back to draft. Saving unchanged content returns the
-    /// current head without adding a revision.
+    /// Saves a case (creating it when its id is new) as a child of its current head — for
+    /// callers that do not know which revision the content was based on (an imported file).
+    /// Control characters are scrubbed; a case marked ready that now has errors goes back to
+    /// draft. Saving unchanged content returns the current head without adding a revision.
     pub fn save_case(&mut self, case: &Case) -> Result<Saved, StoreError> {
+        self.save_case_on(case, None)
+    }
+
+    /// Saves a case edited from revision `base` (the `rev_id` its editor loaded or last saved).
+    /// The head is read and the child appended in one `BEGIN IMMEDIATE` transaction, so every
+    /// revision's parent is the head it replaced (the chain never forks). With `Some(base)`
+    /// that is no longer the head, nothing is saved: [`StoreError::Stale`] names the head, for
+    /// the caller to merge or reload; with `None` the save is a child of whatever the head is.
+    pub fn save_case_on(&mut self, case: &Case, base: Option<&str>) -> Result<Saved, StoreError> {
         self.writable()?;
         let mut case = case.clone();
         if case.id.is_nil() {
@@ -459,23 +504,38 @@ impl Store {
         }
         let data = serde_json::to_string(&case).map_err(|e| StoreError::Sqlite(e.to_string()))?;
         let id = case.id.to_string();
-        let head: Option<(String, String)> = self
+        let summary = Summary::of(&case, &report);
+        let identity = self.identity.clone();
+        let path = self.path.display().to_string();
+        let err = |e| sql_error(&path, e);
+        let tx = self
             .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(err)?;
+        let head: Option<(String, String)> = tx
             .query_row("SELECT head, data FROM cases WHERE id = ?1", [&id], |r| {
                 Ok((r.get(0)?, r.get(1)?))
             })
             .optional()
-            .map_err(|e| self.err(e))?;
+            .map_err(err)?;
+        if let Some(base) = base {
+            if head.as_ref().map(|h| h.0.as_str()) != Some(base) {
+                return Err(StoreError::Stale {
+                    id: case.id,
+                    base: base.to_string(),
+                    head: head.map(|h| h.0),
+                });
+            }
+        }
         if let Some((head, old)) = &head {
             if *old == data {
-                return self.saved(case.id, head.clone(), report);
+                let head = head.clone();
+                drop(tx);
+                return self.saved(case.id, head, report);
             }
         }
         let (at, _) = now();
         let rev_id = Uuid::now_v7().to_string();
-        let summary = Summary::of(&case, &report);
-        let path = self.path.display().to_string();
-        let tx = self.conn.transaction().map_err(|e| sql_error(&path, e))?;
         tx.execute(
             "INSERT INTO revisions(id, case_id, parent, office, device, at, data)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -483,13 +543,13 @@ impl Store {
                 rev_id,
                 id,
                 head.as_ref().map(|h| &h.0),
-                self.identity.office,
-                self.identity.device,
+                identity.office,
+                identity.device,
                 at,
                 data
             ],
         )
-        .map_err(|e| sql_error(&path, e))?;
+        .map_err(err)?;
         // One statement for a new case and a changed one; created_at is kept on update.
         tx.execute(
             "INSERT INTO cases(id, head, data, status, name, title, region, account,
@@ -515,8 +575,8 @@ impl Store {
                 at
             ],
         )
-        .map_err(|e| sql_error(&path, e))?;
-        tx.commit().map_err(|e| sql_error(&path, e))?;
+        .map_err(err)?;
+        tx.commit().map_err(err)?;
         self.saved(case.id, rev_id, report)
     }
 
@@ -640,7 +700,10 @@ impl Store {
     pub fn purge_case(&mut self, id: CaseId) -> Result<(), StoreError> {
         self.writable()?;
         let path = self.path.display().to_string();
-        let tx = self.conn.transaction().map_err(|e| sql_error(&path, e))?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| sql_error(&path, e))?;
         let n = tx
             .execute(
                 "DELETE FROM cases WHERE id = ?1 AND deleted_at IS NOT NULL",
@@ -760,6 +823,82 @@ fn prepare(path: &Path, create: bool) -> Result<(), StoreError> {
         }
     }
     sniff(path)
+}
+
+/// How long opening spends at most on `PRAGMA quick_check`; a bigger database is checked that
+/// long (damage found by then is refused) and then opened.
+pub const QUICK_CHECK_BUDGET: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Looks at a database through a read-only connection that cannot checkpoint: ours (or empty),
+/// not newer, and `quick_check` clean within `budget` (`None`: all of it). `view`: the writer
+/// lock is someone else's, so SQLite's shared-memory file is not written either. Returns the
+/// schema version (`None`: an empty database).
+fn inspect(
+    path: &Path,
+    view: bool,
+    budget: Option<std::time::Duration>,
+) -> Result<Option<i64>, StoreError> {
+    let shown = path.display().to_string();
+    if std::fs::metadata(path).map(|m| m.len()).unwrap_or(0) == 0 {
+        return Ok(None);
+    }
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = if view {
+        Connection::open_with_flags(read_only_uri(path), flags | OpenFlags::SQLITE_OPEN_URI)
+    } else {
+        Connection::open_with_flags(path, flags)
+    }
+    .map_err(|e| sql_error(&shown, e))?;
+    conn.busy_timeout(LOCK_WAIT)
+        .map_err(|e| sql_error(&shown, e))?;
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)
+        .map_err(|e| sql_error(&shown, e))?;
+    let version = identify(&conn, &shown)?;
+    if version.is_none() {
+        if is_empty_db(&conn, &shown)? {
+            return Ok(None);
+        }
+        return Err(StoreError::NotOurs { path: shown });
+    }
+    quick_check(&conn, &shown, budget)?;
+    Ok(version)
+}
+
+/// `PRAGMA quick_check`, interrupted after `budget` (then the database counts as intact: what
+/// was checked by then was).
+fn quick_check(
+    conn: &Connection,
+    shown: &str,
+    budget: Option<std::time::Duration>,
+) -> Result<(), StoreError> {
+    let (stop, stopped) = std::sync::mpsc::channel::<()>();
+    let watchdog = budget.map(|budget| {
+        let handle = conn.get_interrupt_handle();
+        std::thread::spawn(move || {
+            if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(budget) {
+                handle.interrupt();
+                return true;
+            }
+            false
+        })
+    });
+    let result: rusqlite::Result<Vec<String>> = conn
+        .prepare("PRAGMA quick_check(10)")
+        .and_then(|mut st| st.query_map([], |r| r.get(0))?.collect());
+    drop(stop);
+    let interrupted = watchdog.map(|w| w.join().unwrap_or(false)).unwrap_or(false);
+    match result {
+        Ok(rows) if rows.len() == 1 && rows[0] == "ok" => Ok(()),
+        Ok(rows) => Err(StoreError::Damaged {
+            path: shown.to_string(),
+            detail: rows.join("；"),
+        }),
+        Err(_) if interrupted => {
+            tracing::warn!("quick_check of {shown} stopped after {budget:?}");
+            Ok(())
+        }
+        Err(e) => Err(sql_error(shown, e)),
+    }
 }
 
 /// Whether the file has our application id: `Some(user_version)`; `None` for another
@@ -933,6 +1072,10 @@ fn sql_error(path: &str, e: rusqlite::Error) -> StoreError {
             path,
         },
         Some(ErrorCode::DiskFull) => StoreError::DiskFull { path },
+        Some(ErrorCode::DatabaseCorrupt) => StoreError::Damaged {
+            path,
+            detail: e.to_string(),
+        },
         _ => StoreError::Sqlite(e.to_string()),
     }
 }
