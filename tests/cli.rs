@@ -211,3 +211,53 @@ fn docx_for_one_case_and_for_all() {
         .unwrap()
         .contains("/no/such/dir"));
 }
+
+#[test]
+fn import_docx_reads_back_a_generated_form_and_refuses_a_doc() {
+    let d = tempfile::tempdir().unwrap();
+    let db = d.path().join("t.db");
+    let case = common::sample_case();
+    let f = d.path().join("case.json");
+    std::fs::write(&f, serde_json::to_string(&case).unwrap()).unwrap();
+    assert!(
+        tianbao(&db, &["case", "import-json", f.to_str().unwrap()], None)
+            .status
+            .success()
+    );
+    let docx = d.path().join("李明.docx");
+    let id = case.id.to_string();
+    assert!(
+        tianbao(&db, &["docx", &id, "-o", docx.to_str().unwrap()], None)
+            .status
+            .success()
+    );
+    let doc = d.path().join("old.doc");
+    std::fs::write(&doc, b"{\\rtf1\\ansi hello}").unwrap();
+    // Into another database: a new case with the same id, and the .doc refused.
+    let other = d.path().join("other.db");
+    let o = tianbao(
+        &other,
+        &[
+            "case",
+            "import-docx",
+            "--json",
+            docx.to_str().unwrap(),
+            doc.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1), "one file not imported");
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v[0]["case_id"], id.as_str());
+    assert_eq!(v[0]["revised"], false);
+    assert_eq!(v[0]["report"]["generated"], true);
+    assert!(v[1]["error"].as_str().unwrap().contains("另存为"));
+    let o = tianbao(&other, &["case", "export-json", &id], None);
+    let back: tianbao::model::Case = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(back.person.name, "李明");
+    assert_eq!(back.practices, case.practices);
+    // Again into the first database: a revision of the same case (unchanged: no new one).
+    let o = tianbao(&db, &["case", "import-docx", docx.to_str().unwrap()], None);
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("已更新为新版本"), "{}", stdout(&o));
+}

@@ -263,7 +263,7 @@ pub(crate) struct FoundPicture {
 impl Reading<'_> {
     pub fn read(&self, case: &mut Case, report: &mut ReadReport) -> Vec<FoundPicture> {
         let body = self.body;
-        let zones = self.zones(report);
+        let (zones, seen, opinion_seen) = self.zones(report);
         // ---- pictures and their captions ----
         let mut captions = vec![false; body.paras.len()];
         let mut pictures = Vec::new();
@@ -305,14 +305,18 @@ impl Reading<'_> {
                 _ => {}
             }
         }
-        let any_heading = zones.iter().any(|z| matches!(z, Zone::Section(_)));
+        let any_heading = !seen.is_empty();
         if !any_heading {
             // No heading at all: the case text (between 案例简介 and the opinion) is kept in
             // 基本情况介绍 and the clerk is told to distribute it.
             let loose: Vec<usize> = frame_text
                 .iter()
                 .copied()
-                .filter(|&i| !is_intro_label(body, i) && !self.is_activity(i))
+                .filter(|&i| {
+                    !is_intro_label(body, i)
+                        && !self.is_activity(i)
+                        && is_opinion_label(body, i, self.own).is_none()
+                })
                 .collect();
             if loose.iter().any(|&i| !self.line(i).is_empty()) {
                 report.note("案例简介中没有找到“一、案例内容简介”“二、典型做法”等小标题，全部文字已放入“基本情况介绍”，请分到各部分".to_string());
@@ -348,6 +352,27 @@ impl Reading<'_> {
             .collect::<Vec<_>>()
             .join("\n");
         report.field("推荐单位意见", !case.opinion.is_empty());
+        // A section whose heading is not in the file is missing, not blank.
+        for (s, label) in [
+            (Sec::Practices, "二、典型做法"),
+            (Sec::Results, "三、成果贡献"),
+            (Sec::Lessons, "四、经验启示"),
+        ]
+        .into_iter()
+        .map(|(s, l)| (Some(s), l))
+        .chain([(None, "推荐单位意见")])
+        {
+            let there = match s {
+                Some(s) => seen.contains(&s),
+                None => opinion_seen,
+            };
+            if !there {
+                if let Some(k) = report.empty.iter().position(|e| e == label) {
+                    report.empty.remove(k);
+                    report.missing.push(label.to_string());
+                }
+            }
+        }
         case.status = if self.own && !self.draft_mark {
             Status::Ready
         } else {
@@ -375,11 +400,13 @@ impl Reading<'_> {
     }
 
     /// Assigns every paragraph to a zone.
-    fn zones(&self, report: &mut ReadReport) -> Vec<Zone> {
+    /// Also returns the headings seen and whether the opinion's label was.
+    fn zones(&self, report: &mut ReadReport) -> (Vec<Zone>, Vec<Sec>, bool) {
         let body = self.body;
         let mut zones = Vec::with_capacity(body.paras.len());
         let mut zone = Zone::Upper;
         let mut seen: Vec<Sec> = Vec::new();
+        let mut opinion_seen = false;
         let mut after_table_text = 0;
         for (i, p) in body.paras.iter().enumerate() {
             match zone {
@@ -391,6 +418,7 @@ impl Reading<'_> {
                         continue;
                     }
                     if is_opinion_label(body, i, self.own).is_some() {
+                        opinion_seen = true;
                         zone = Zone::Opinion;
                         zones.push(Zone::Frame);
                         continue;
@@ -442,7 +470,7 @@ impl Reading<'_> {
                 report.note(format!("没有找到小标题：{}", missing.join("、")));
             }
         }
-        zones
+        (zones, seen, opinion_seen)
     }
 
     /// The caption of picture number `n` in paragraph `i`: the next paragraph, when it is a

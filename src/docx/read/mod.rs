@@ -421,7 +421,7 @@ pub fn read_docx_bytes(
     if !pictures.is_empty() {
         report.found.push(format!("图片 {} 张", pictures.len()));
     }
-    let nothing = report.found.is_empty() && report.empty.len() < 3;
+    let nothing = report.found.is_empty() && report.empty.is_empty();
     if nothing {
         return Err(ReadError::NotAForm { file: f() });
     }

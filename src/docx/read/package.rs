@@ -314,6 +314,64 @@ mod tests {
         assert!(!safe_part_name("word/./x"));
     }
 
+    /// An OLE2 compound file with the given streams.
+    fn ole2(streams: &[&str]) -> Vec<u8> {
+        use std::io::Write;
+        let mut cf = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
+        for s in streams {
+            cf.create_stream(s).unwrap().write_all(b"data").unwrap();
+        }
+        cf.flush().unwrap();
+        cf.into_inner().into_inner()
+    }
+
+    #[test]
+    fn old_word_and_encrypted_files_have_their_own_messages() {
+        let e = open(
+            ole2(&["/WordDocument", "/1Table"]),
+            "旧.doc",
+            Limits::default(),
+        );
+        assert!(matches!(e, Err(ReadError::OldFormat { .. })));
+        let e = open(ole2(&["/WpsContent"]), "旧.wps", Limits::default());
+        assert!(matches!(e, Err(ReadError::OldFormat { .. })));
+        let e = open(
+            ole2(&["/EncryptionInfo", "/EncryptedPackage"]),
+            "加密.docx",
+            Limits::default(),
+        );
+        let e = e.err().unwrap();
+        assert!(matches!(e, ReadError::Encrypted { .. }));
+        assert!(e.to_string().contains("加密.docx") && e.to_string().contains("密码"));
+        // OLE2 magic on garbage: broken, not a panic.
+        let mut junk = OLE2.to_vec();
+        junk.extend(std::iter::repeat_n(0xAB, 3000));
+        assert!(matches!(
+            open(junk, "x.doc", Limits::default()),
+            Err(ReadError::Broken { .. })
+        ));
+    }
+
+    #[test]
+    fn too_many_entries_are_refused_before_the_zip_is_read() {
+        use std::io::Write;
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for i in 0..50 {
+            w.start_file(format!("f{i}"), zip::write::SimpleFileOptions::default())
+                .unwrap();
+            w.write_all(b"x").unwrap();
+        }
+        let bytes = w.finish().unwrap().into_inner();
+        let limits = Limits {
+            max_entries: 20,
+            ..Limits::default()
+        };
+        assert!(matches!(
+            open(bytes, "many.docx", limits),
+            Err(ReadError::Bomb { .. })
+        ));
+    }
+
     #[test]
     fn kinds_of_non_zip() {
         let e = open(b"{\\rtf1\\ansi hello}".to_vec(), "a.doc", Limits::default());
