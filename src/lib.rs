@@ -1,10 +1,13 @@
-//! tianbao — 案例填报助手, the core library: case model and validation, 字数 counting, SQLite
-//! storage, media checks, document generation, bundles and merge. No GUI dependency.
+//! tianbao — 案例填报助手, the core library: the case model and validation, 字数 counting, media
+//! checks and the attached files, the Word 推荐表, SQLite storage. No GUI dependency; the
+//! command line (`src/bin/tianbao/`) and the Tauri shell (`src-tauri/`) are thin users of it.
+//! Layers and the rule that keeps them apart: `docs/ARCHITECTURE.md`.
 
 pub mod campaign;
-pub mod cli;
 pub mod dicts;
 pub mod docx;
+pub mod fsx;
+pub mod issue;
 pub mod media;
 pub mod model;
 pub mod sections;

@@ -191,14 +191,30 @@ fn docx_for_one_case_and_for_all() {
         None,
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // The batch the app runs (`docx::write_batch`): its outcome, files numbered in the order of
+    // the list, as the app numbers them.
+    let outcome: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(outcome["written"].as_array().unwrap().len(), 2);
+    assert!(outcome["failed"].as_array().unwrap().is_empty());
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
     assert_eq!(names.len(), 2);
-    assert_eq!(names[0], "01_李明_推荐表.docx");
-    assert!(names[1].starts_with("02_"), "{names:?}");
+    let list: serde_json::Value =
+        serde_json::from_str(&stdout(&tianbao(&db, &["cases", "list", "--json"], None))).unwrap();
+    let pos = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|s| s["id"] == case.id.to_string())
+        .unwrap();
+    assert_eq!(names[pos], format!("{:02}_李明_推荐表.docx", pos + 1));
+    assert!(
+        names[1 - pos].starts_with(&format!("{:02}_", 2 - pos)),
+        "{names:?}"
+    );
 
     // A target folder that does not exist: a message naming it, nothing written.
     let o = tianbao(

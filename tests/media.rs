@@ -11,13 +11,43 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use tianbao::campaign::Campaign;
 use tianbao::media::{
-    self, attach, check_photo, check_photo_cli, check_video, check_video_cli, fit_jpeg,
-    load_oriented, thumbnail, BlobStore, DecodeLimits, Format, MediaError, PhotoReport, PhotoRole,
-    Severity, VideoReport,
+    self, attach, check_photo, check_video, fit_jpeg, load_oriented, thumbnail, BlobStore,
+    DecodeLimits, Format, MediaError, PhotoReport, PhotoRole, Severity, VideoReport,
 };
 
 fn campaign() -> Campaign {
     Campaign::current()
+}
+
+/// What `tianbao check-photo FILE [--role ROLE] [--json]` prints (the CLI binary, run).
+fn check_photo_cli_as(path: &Path, role: &str, json: bool) -> String {
+    let mut args = vec!["check-photo", path.to_str().unwrap(), "--role", role];
+    if json {
+        args.push("--json");
+    }
+    run_cli(&args)
+}
+
+fn check_photo_cli(path: &Path, json: bool) -> String {
+    check_photo_cli_as(path, "photo", json)
+}
+
+/// What `tianbao check-video FILE [--json]` prints.
+fn check_video_cli(path: &Path, json: bool) -> String {
+    let mut args = vec!["check-video", path.to_str().unwrap()];
+    if json {
+        args.push("--json");
+    }
+    run_cli(&args)
+}
+
+fn run_cli(args: &[&str]) -> String {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_tianbao"))
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(o.stdout).unwrap()
 }
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
@@ -433,21 +463,20 @@ fn cli_text_and_json() {
         "small.jpg",
         &jpeg_bytes(&gradient_image(1280, 960), 80),
     );
-    let json: serde_json::Value =
-        serde_json::from_str(&check_photo_cli(&p, true).unwrap()).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&check_photo_cli(&p, true)).unwrap();
     assert_eq!(json["format"], "jpeg");
     assert_eq!(json["width"], 1280);
     assert_eq!(json["role"], "photo");
     assert_eq!(json["issues"][0]["severity"], "warning");
     assert_eq!(json["issues"][0]["code"], "small_file");
-    let text = check_photo_cli(&p, false).unwrap();
+    let text = check_photo_cli(&p, false);
     assert!(
         text.contains("通知要求大小不低于2M")
             && text.contains("[警告]")
             && text.contains("1280×960"),
         "{text}"
     );
-    let text = media::check_photo_cli_as(&p, PhotoRole::IdScan, false).unwrap();
+    let text = check_photo_cli_as(&p, "id_scan", false);
     assert!(text.contains("符合要求"), "{text}");
 }
 
@@ -875,7 +904,7 @@ fn a_text_file_named_mp4_is_not_a_video() {
         v.message
     );
     assert_eq!(verdict(&r, "duration").ok, None);
-    let text = check_video_cli(&p, false).unwrap();
+    let text = check_video_cli(&p, false);
     assert!(text.contains("✗") && text.contains("不符合"), "{text}");
     // Missing file: an error, not a report.
     let e = check_video(&dir.path().join("none.mp4"), &c).unwrap_err();
@@ -926,7 +955,7 @@ fn video_cli_json_is_the_report() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("good.mp4");
     write_mp4(&p, &Mp4Spec::default());
-    let v: serde_json::Value = serde_json::from_str(&check_video_cli(&p, true).unwrap()).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&check_video_cli(&p, true)).unwrap();
     assert_eq!(v["ok"], true);
     assert_eq!(v["width"], 1920);
     assert_eq!(v["verdicts"].as_array().unwrap().len(), 6);
@@ -938,7 +967,7 @@ fn video_cli_json_is_the_report() {
     // The report round-trips through Video::check.
     let back: VideoReport = serde_json::from_value(v).unwrap();
     assert_eq!(back.duration_seconds, Some(240.0));
-    let text = check_video_cli(&p, false).unwrap();
+    let text = check_video_cli(&p, false);
     assert!(
         text.contains("✓") && text.contains("符合通知要求") && text.contains("水印"),
         "{text}"
@@ -1060,7 +1089,7 @@ fn media_issues_tell_what_a_case_still_lacks() {
     use tianbao::model::{Attachment, Media};
     let c = campaign();
     let mut m = Media::default();
-    let all = media::media_issues(&m, &c);
+    let all = tianbao::validate::media_issues(&m, &c);
     let pairs: Vec<(&str, &str)> = all
         .iter()
         .map(|(f, i)| (f.as_str(), i.code.as_str()))
@@ -1116,7 +1145,7 @@ fn media_issues_tell_what_a_case_still_lacks() {
         },
     );
     m.video.check = Some(serde_json::to_value(check_video(&p, &c).unwrap()).unwrap());
-    let all = media::media_issues(&m, &c);
+    let all = tianbao::validate::media_issues(&m, &c);
     let pairs: Vec<(&str, &str)> = all
         .iter()
         .map(|(f, i)| (f.as_str(), i.code.as_str()))

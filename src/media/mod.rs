@@ -20,6 +20,7 @@ pub mod photo;
 pub mod sniff;
 pub mod video;
 
+use crate::fsx::{self, IoKind};
 use serde::{Deserialize, Serialize};
 use std::io;
 use std::path::Path;
@@ -29,14 +30,9 @@ pub use imaging::{
     decode_oriented, fit_jpeg, fit_rgb, load_fitted, load_oriented, picture_jpeg, thumbnail,
     DecodeLimits,
 };
-pub use photo::{
-    attach, attachment_issues, check_photo, check_photo_cli, check_photo_cli_as, media_issues,
-    Attached, PhotoReport, PhotoRole,
-};
+pub use photo::{attach, attachment_issues, check_photo, Attached, PhotoReport, PhotoRole};
 pub use sniff::Format;
-pub use video::{
-    check_netdisk, check_video, check_video_cli, parse_netdisk_share, Verdict, VideoReport,
-};
+pub use video::{check_netdisk, check_video, parse_netdisk_share, Verdict, VideoReport};
 
 /// Everything that can stop a media operation. Messages are Chinese, name the file and say
 /// what to do; they are shown to the clerk as they are.
@@ -75,9 +71,7 @@ pub enum MediaError {
     BadSha { sha: String },
 }
 
-/// How serious an issue is: an `error` makes the file unusable for the submission, a `warning`
-/// is something the notice asks for that the clerk should fix if possible.
-pub use crate::validate::Severity;
+pub use crate::issue::Severity;
 
 /// One finding about a file, shown beside the attachment and in the case's validation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -156,14 +150,11 @@ pub(crate) fn file_name(path: &Path) -> String {
 
 /// A Chinese reason for an I/O error.
 pub(crate) fn io_reason(e: &io::Error) -> String {
-    match e.kind() {
-        io::ErrorKind::NotFound => "文件不存在".into(),
-        io::ErrorKind::PermissionDenied => "没有访问权限".into(),
-        io::ErrorKind::UnexpectedEof => "文件在读取中途结束".into(),
-        io::ErrorKind::StorageFull => "磁盘已满".into(),
-        io::ErrorKind::ReadOnlyFilesystem => "磁盘只读".into(),
-        io::ErrorKind::IsADirectory => "这是一个文件夹，不是文件".into(),
-        _ => format!("系统错误：{e}"),
+    match fsx::classify(e) {
+        IoKind::Other if e.kind() == io::ErrorKind::UnexpectedEof => "文件在读取中途结束".into(),
+        IoKind::Other => format!("系统错误：{e}"),
+        IoKind::NotFound => "文件不存在".into(),
+        k => k.reason().into(),
     }
 }
 
@@ -181,28 +172,18 @@ pub(crate) fn read_error(path: &Path, e: io::Error) -> MediaError {
 
 /// Maps an error met while writing into `dir` on behalf of the clerk's file `what`.
 pub(crate) fn write_error(dir: &Path, what: &str, e: io::Error) -> MediaError {
-    // Raw codes first: ENOSPC 28, EDQUOT 122 (Linux) / 69 (macOS), EROFS 30, EACCES 13, EPERM 1.
-    let raw = e.raw_os_error();
-    let full = e.kind() == io::ErrorKind::StorageFull
-        || e.kind() == io::ErrorKind::QuotaExceeded
-        || (cfg!(unix) && matches!(raw, Some(28) | Some(122)));
-    let read_only = e.kind() == io::ErrorKind::ReadOnlyFilesystem
-        || e.kind() == io::ErrorKind::PermissionDenied
-        || (cfg!(unix) && matches!(raw, Some(30) | Some(13) | Some(1)));
-    if full {
-        MediaError::DiskFull {
+    match fsx::classify(&e) {
+        IoKind::DiskFull => MediaError::DiskFull {
             path: what.to_string(),
-        }
-    } else if read_only {
-        MediaError::ReadOnly {
+        },
+        IoKind::ReadOnly | IoKind::PermissionDenied => MediaError::ReadOnly {
             dir: shown(dir),
             path: what.to_string(),
-        }
-    } else {
-        MediaError::Write {
+        },
+        _ => MediaError::Write {
             path: what.to_string(),
             reason: io_reason(&e),
-        }
+        },
     }
 }
 

@@ -9,7 +9,7 @@ use super::{
     file_name, human_size, read_error, rule_size, shown, MediaError, MediaIssue, Severity,
 };
 use crate::campaign::Campaign;
-use crate::model::{Attachment, Media};
+use crate::model::Attachment;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -357,96 +357,6 @@ pub fn attachment_issues(a: &Attachment, role: PhotoRole, campaign: &Campaign) -
     out
 }
 
-/// Everything about a case's materials that can be told from the case alone, as
-/// (field, issue): the photo and both ID sides present and meeting the rules, the pictures,
-/// the 网盘 link and 提取码, the last video check, the clerk's 水印/广告 confirmations.
-/// Field names: `media.photo`, `media.id_front`, `media.id_back`, `media.pictures.N`,
-/// `media.video.link`, `media.video.code`, `media.video.check`,
-/// `media.video.confirm_no_watermark`, `media.video.confirm_no_ads`.
-pub fn media_issues(media: &Media, campaign: &Campaign) -> Vec<(String, MediaIssue)> {
-    let mut out = Vec::new();
-    let mut one = |field: &str, a: &Option<Attachment>, role: PhotoRole, missing: &str| match a {
-        // Missing materials are warnings: the 推荐表 can be finished (and printed) before the
-        // photo and the ID scan arrive; the package step lists what is still missing.
-        None => out.push((field.to_string(), MediaIssue::warning("missing", missing))),
-        Some(a) => out.extend(
-            attachment_issues(a, role, campaign)
-                .into_iter()
-                .map(|i| (field.to_string(), i)),
-        ),
-    };
-    let photo_missing = format!(
-        "未添加个人形象照片（通知要求提供，大小不低于{}）",
-        rule_size(campaign.photo.min_bytes)
-    );
-    one(
-        "media.photo",
-        &media.photo,
-        PhotoRole::Photo,
-        &photo_missing,
-    );
-    one(
-        "media.id_front",
-        &media.id_front,
-        PhotoRole::IdScan,
-        "未添加身份证扫描件（人像面）",
-    );
-    one(
-        "media.id_back",
-        &media.id_back,
-        PhotoRole::IdScan,
-        "未添加身份证扫描件（国徽面）",
-    );
-    for (i, p) in media.pictures.iter().enumerate() {
-        let field = format!("media.pictures.{i}");
-        out.extend(
-            attachment_issues(p, PhotoRole::Picture, campaign)
-                .into_iter()
-                .map(|x| (field.clone(), x)),
-        );
-    }
-    let v = &media.video;
-    for issue in super::video::check_netdisk(&v.link, &v.code) {
-        let field = if issue.code.starts_with("netdisk_code") {
-            "media.video.code"
-        } else {
-            "media.video.link"
-        };
-        out.push((field.to_string(), issue));
-    }
-    if let Some(report) = v
-        .check
-        .as_ref()
-        .and_then(|j| serde_json::from_value::<super::VideoReport>(j.clone()).ok())
-    {
-        for verdict in report.verdicts.iter().filter(|x| x.ok == Some(false)) {
-            out.push((
-                "media.video.check".to_string(),
-                MediaIssue::warning(
-                    &format!("video_{}", verdict.rule),
-                    format!("视频文件：{}", verdict.message),
-                ),
-            ));
-        }
-    }
-    if campaign.video.no_watermark && !v.confirm_no_watermark {
-        out.push((
-            "media.video.confirm_no_watermark".into(),
-            MediaIssue::warning(
-                "video_watermark_unconfirmed",
-                "请确认视频中没有添加任何水印标识",
-            ),
-        ));
-    }
-    if campaign.video.no_ads && !v.confirm_no_ads {
-        out.push((
-            "media.video.confirm_no_ads".into(),
-            MediaIssue::warning("video_ads_unconfirmed", "请确认视频中没有插入任何商业广告"),
-        ));
-    }
-    out
-}
-
 /// The result of [`attach`]. Serialised (for the app) without the thumbnail's bytes, which the
 /// UI fetches like any other thumbnail.
 #[derive(Debug, Clone, Serialize)]
@@ -514,61 +424,4 @@ fn rename_in_error(e: MediaError, name: &str) -> MediaError {
         },
         other => other,
     }
-}
-
-/// What `tianbao check-photo FILE [--json]` prints (personal-photo rules of the built-in
-/// campaign), without a trailing newline: print it with `println!`.
-pub fn check_photo_cli(path: &Path, json: bool) -> Result<String, MediaError> {
-    check_photo_cli_as(path, PhotoRole::Photo, json)
-}
-
-/// As [`check_photo_cli`] for another role (`--role id_scan|picture`).
-pub fn check_photo_cli_as(path: &Path, role: PhotoRole, json: bool) -> Result<String, MediaError> {
-    let report = check_photo(path, role, &Campaign::current())?;
-    if json {
-        return Ok(serde_json::to_string_pretty(&report).expect("report serialises"));
-    }
-    Ok(human_report(&report))
-}
-
-/// A short Chinese summary of a report.
-pub fn human_report(r: &PhotoReport) -> String {
-    let mut s = format!("文件：{}（{}）\n", r.file, r.role.label());
-    s.push_str(&format!(
-        "格式：{}　大小：{}（{} 字节）",
-        r.format.label(),
-        r.size,
-        r.bytes
-    ));
-    if r.width > 0 {
-        s.push_str(&format!(
-            "　尺寸：{}×{}（约 {} 万像素）",
-            r.display_width,
-            r.display_height,
-            (r.width as u64 * r.height as u64) / 10_000
-        ));
-    }
-    if r.orientation != 1 {
-        s.push_str(&format!("　EXIF 方向：{}", r.orientation));
-    }
-    s.push('\n');
-    for i in &r.issues {
-        let tag = match i.severity {
-            Severity::Error => "错误",
-            Severity::Warning => "警告",
-        };
-        s.push_str(&format!("[{tag}] {}\n", i.message));
-    }
-    let errors = r
-        .issues
-        .iter()
-        .filter(|i| i.severity == Severity::Error)
-        .count();
-    let warnings = r.issues.len() - errors;
-    s.push_str(&match (errors, warnings) {
-        (0, 0) => "结论：符合要求".to_string(),
-        (0, w) => format!("结论：可以使用，但有 {w} 个警告"),
-        (e, _) => format!("结论：不能使用（{e} 个错误）"),
-    });
-    s
 }

@@ -1094,64 +1094,6 @@ fn verdicts(r: &VideoReport, p: &Probe, c: &Campaign) -> Vec<Verdict> {
     out
 }
 
-/// What `tianbao check-video FILE [--json]` prints (rules of the built-in campaign), without a
-/// trailing newline: print it with `println!`.
-pub fn check_video_cli(path: &Path, json: bool) -> Result<String, MediaError> {
-    let report = check_video(path, &Campaign::current())?;
-    if json {
-        return Ok(serde_json::to_string_pretty(&report).expect("report serialises"));
-    }
-    Ok(human_report(&report))
-}
-
-/// A short Chinese summary of a report.
-pub fn human_report(r: &VideoReport) -> String {
-    let mut s = format!("文件：{}\n", r.file);
-    let mut facts = vec![
-        format!("格式：{}", r.container_label),
-        format!("大小：{}", r.size),
-    ];
-    if let Some(d) = &r.duration {
-        facts.push(format!("时长：{d}"));
-    }
-    if let (Some(w), Some(h)) = (r.width, r.height) {
-        facts.push(format!("分辨率：{w}×{h}"));
-    }
-    if let Some(a) = &r.aspect {
-        facts.push(format!("画幅：{a}"));
-    }
-    if let Some(c) = &r.codec {
-        facts.push(format!("编码：{c}"));
-    }
-    if let Some(f) = r.frame_rate {
-        facts.push(format!("帧率：{f:.2}"));
-    }
-    s.push_str(&facts.join("　"));
-    s.push('\n');
-    for v in &r.verdicts {
-        let mark = match v.ok {
-            Some(true) => "✓",
-            Some(false) => "✗",
-            None => "?",
-        };
-        s.push_str(&format!("{mark} {}\n", v.message));
-    }
-    for m in &r.manual_checks {
-        s.push_str(&format!("☐ {m}\n"));
-    }
-    s.push_str(&match r.ok {
-        Some(true) => "结论：符合通知要求".to_string(),
-        Some(false) => "结论：不符合通知要求（见 ✗ 项）".to_string(),
-        None => "结论：部分项目无法自动判断（见 ? 项）".to_string(),
-    });
-    s.push_str(&format!(
-        "（只读取了文件头信息 {}，共 {} 字节）",
-        human_size(r.bytes_read),
-        r.bytes_read
-    ));
-    s
-}
-
 // ---------------------------------------------------------------- 百度网盘 link
 
 const BAIDU_HOST: &str = "pan.baidu.com";

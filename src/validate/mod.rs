@@ -7,22 +7,12 @@ use crate::dicts::Dicts;
 use crate::model::Case;
 use crate::sections::{section_counts, SectionKey};
 use crate::wordcount::Counts;
-use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    Error,
-    Warning,
-}
+mod media;
+pub use media::media_issues;
+use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Issue {
-    /// JSON path of the input ("person.name", "practices.0.text") or a section key ("intro").
-    pub field: String,
-    pub severity: Severity,
-    pub message: String,
-}
+pub use crate::issue::{Issue, Severity};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
 pub struct SectionCounts {
@@ -347,7 +337,7 @@ pub fn validate(case: &Case, campaign: &Campaign, dicts: &Dicts) -> Report {
     }
 
     // --- photo, ID scan, pictures, video ------------------------------------------------------
-    for (field, issue) in crate::media::media_issues(&case.media, campaign) {
+    for (field, issue) in media_issues(&case.media, campaign) {
         match issue.severity {
             Severity::Error => c.error(field, issue.message),
             Severity::Warning => c.warn(field, issue.message),

@@ -1,0 +1,103 @@
+//! The flags: what `tianbao --help` shows.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "tianbao",
+    version,
+    about = "案例填报助手（命令行）：统计字数、查看和校验案例、导入导出案例 JSON"
+)]
+pub struct Cli {
+    /// 数据库文件（默认：环境变量 TIANBAO_DB，或系统数据目录下的 tianbao/tianbao.db）
+    #[arg(long, global = true, value_name = "FILE")]
+    pub db: Option<PathBuf>,
+    /// 以 JSON 输出
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// 统计字数（与 Word“字数统计”一致）和字符数(不计空格)；FILE 为 - 或省略时读标准输入
+    Count { file: Option<PathBuf> },
+    /// 案例列表
+    Cases {
+        #[command(subcommand)]
+        command: CasesCommand,
+    },
+    /// 单个案例
+    Case {
+        #[command(subcommand)]
+        command: CaseCommand,
+    },
+    /// 设置本单位名称（记录在每次修改上）
+    Office { name: Option<String> },
+    /// 检查照片是否符合通知要求（大小、像素、格式、是否损坏）
+    CheckPhoto {
+        file: PathBuf,
+        /// 用途：photo（个人形象照片，默认）、id_scan（身份证扫描件）、picture（推荐表图片）
+        #[arg(long, default_value = "photo")]
+        role: String,
+    },
+    /// 生成 Word 推荐表（附件1）：一个案例写到 -o 文件，--all 把全部案例写到 -o 文件夹
+    Docx {
+        /// 案例编号（可只写开头几位）；与 --all 二选一
+        id: Option<String>,
+        /// 生成全部案例（不含回收站），文件名如 01_李明_推荐表.docx
+        #[arg(long)]
+        all: bool,
+        /// 输出文件（单个案例）或文件夹（--all）
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// 检查视频文件（只读文件头）：时长 3–5 分钟、1920×1080、16:9 横屏、不超过 1GB、mp4/mpg/mov
+    CheckVideo { file: PathBuf },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CasesCommand {
+    /// 列出案例
+    List {
+        /// 按姓名、地区或账号搜索
+        #[arg(long)]
+        search: Option<String>,
+        /// 只列出某状态：draft（草稿）或 ready（已完成）
+        #[arg(long)]
+        status: Option<String>,
+        /// 列出回收站
+        #[arg(long)]
+        trash: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CaseCommand {
+    /// 显示案例（编号可只写开头几位）
+    Show { id: String },
+    /// 校验案例：列出错误和提醒，有错误时退出码为 1
+    Validate { id: String },
+    /// 从 JSON 文件导入（新建或更新）案例；FILE 为 - 时读标准输入
+    ImportJson { file: PathBuf },
+    /// 把案例导出为 JSON
+    ExportJson {
+        id: String,
+        /// 输出文件（默认标准输出）
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// 导入填好的推荐表（.docx，可多个）：每个文件成为一个新案例（本程序生成的推荐表则成为原案例的新版本），并列出找到、未找到和需要核对的栏目；有文件未能导入时退出码为 1
+    ImportDocx {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// 新建空白案例，输出其编号
+    New,
+    /// 移到回收站
+    Delete { id: String },
+    /// 从回收站恢复
+    Restore { id: String },
+}

@@ -1,0 +1,353 @@
+//! The commands: each one a few calls into the library and the text (or JSON) it prints.
+
+use crate::args::{CaseCommand, CasesCommand, Cli, Command};
+use crate::error::CliError;
+use crate::print;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use tianbao::campaign::Campaign;
+use tianbao::model::{Case, CaseId, Status};
+use tianbao::store::{default_db_path, ListQuery, Store};
+use tianbao::wordcount::count;
+use tianbao::{docx, fsx, media};
+
+/// What a command produced: text for stdout and the process exit code.
+pub struct Output {
+    pub text: String,
+    pub code: i32,
+}
+
+fn ok(text: String) -> Result<Output, CliError> {
+    Ok(Output { text, code: 0 })
+}
+
+pub fn run(cli: Cli) -> Result<Output, CliError> {
+    let json = cli.json;
+    match cli.command {
+        Command::Count { file } => {
+            let text = read_input(file.as_deref())?;
+            let c = count(&text);
+            if json {
+                ok(to_json(&c))
+            } else {
+                ok(format!(
+                    "字数 {}\n字符数(不计空格) {}",
+                    c.words, c.chars_no_space
+                ))
+            }
+        }
+        Command::Office { name } => {
+            let mut store = if name.is_some() {
+                open(cli.db)?
+            } else {
+                open_read_only(cli.db)?
+            };
+            if let Some(name) = name {
+                store.set_office(&name)?;
+            }
+            let id = store.identity();
+            if json {
+                ok(to_json(&id))
+            } else {
+                ok(format!(
+                    "单位：{}\n设备：{}",
+                    if id.office.is_empty() {
+                        "（未设置）"
+                    } else {
+                        &id.office
+                    },
+                    id.device
+                ))
+            }
+        }
+        Command::Cases {
+            command:
+                CasesCommand::List {
+                    search,
+                    status,
+                    trash,
+                },
+        } => {
+            let store = open_read_only(cli.db)?;
+            let status = match status.as_deref() {
+                None => None,
+                Some(s) => Some(Status::parse(s).ok_or_else(|| {
+                    CliError::Other(format!(
+                        "状态“{s}”无效，请用 draft（草稿）或 ready（已完成）"
+                    ))
+                })?),
+            };
+            let list = store.list_cases(&ListQuery {
+                text: search.unwrap_or_default(),
+                status,
+                trash,
+            })?;
+            ok(if json {
+                to_json(&list)
+            } else {
+                print::case_list(&list)
+            })
+        }
+        Command::Case { command } => run_case(command, cli.db, json),
+        Command::CheckPhoto { file, role } => {
+            let role = media::PhotoRole::parse(&role).ok_or_else(|| {
+                CliError::Other(format!("用途“{role}”无效，请用 photo、id_scan 或 picture"))
+            })?;
+            let report = media::check_photo(&file, role, &Campaign::current())?;
+            ok(if json {
+                to_json(&report)
+            } else {
+                print::photo_report(&report)
+            })
+        }
+        Command::Docx { id, all, output } => run_docx(cli.db, id, all, &output, json),
+        Command::CheckVideo { file } => {
+            let report = media::check_video(&file, &Campaign::current())?;
+            ok(if json {
+                to_json(&report)
+            } else {
+                print::video_report(&report)
+            })
+        }
+    }
+}
+
+fn run_case(command: CaseCommand, db: Option<PathBuf>, json: bool) -> Result<Output, CliError> {
+    let mut store = match command {
+        CaseCommand::Show { .. }
+        | CaseCommand::Validate { .. }
+        | CaseCommand::ExportJson { .. } => open_read_only(db)?,
+        _ => open(db)?,
+    };
+    match command {
+        CaseCommand::Show { id } => {
+            let case = store.get_case(resolve(&store, &id)?)?;
+            if json {
+                return ok(to_json(&case));
+            }
+            let r = store.validate(&case);
+            ok(format!(
+                "编号：{}\n姓名：{}\n地区：{}\n状态：{}\n案例名称：{}\n字数：一 {} / 二 {} / 三 {} / 四 {} / 意见 {}\n错误 {}，提醒 {}，完成度 {}%",
+                case.id,
+                case.person.name,
+                case.region.one_line(),
+                case.status.label(),
+                case.intro.title,
+                r.counts.intro.words,
+                r.counts.practices.words,
+                r.counts.results.words,
+                r.counts.lessons.words,
+                r.counts.opinion.words,
+                r.errors,
+                r.warnings,
+                r.completeness
+            ))
+        }
+        CaseCommand::Validate { id } => {
+            let case = store.get_case(resolve(&store, &id)?)?;
+            let r = store.validate(&case);
+            let code = if r.errors > 0 { 1 } else { 0 };
+            let text = if json {
+                to_json(&r)
+            } else {
+                print::case_report(&case, &r)
+            };
+            Ok(Output { text, code })
+        }
+        CaseCommand::ImportJson { file } => {
+            let shown = file.display().to_string();
+            let text = read_input(Some(&file))?;
+            let case: Case = serde_json::from_str(&text).map_err(|e| CliError::BadJson {
+                path: shown,
+                detail: e.to_string(),
+            })?;
+            let saved = store.save_case(&case)?;
+            if json {
+                ok(to_json(&saved))
+            } else {
+                ok(format!(
+                    "已导入：{}（第 {} 版，错误 {}，提醒 {}）",
+                    saved.id, saved.revision, saved.report.errors, saved.report.warnings
+                ))
+            }
+        }
+        CaseCommand::ExportJson { id, output } => {
+            let case = store.get_case(resolve(&store, &id)?)?;
+            let text = to_json(&case);
+            match output {
+                None => ok(text),
+                Some(path) => {
+                    fsx::write_atomic(&path, text.as_bytes())?;
+                    ok(format!("已导出到 {}", path.display()))
+                }
+            }
+        }
+        CaseCommand::ImportDocx { files } => {
+            let mut results = Vec::new();
+            let mut out = String::new();
+            for (i, f) in files.iter().enumerate() {
+                let r = store.import_docx(f)?;
+                out.push_str(&print::imported(i + 1, files.len(), &r));
+                results.push(r);
+            }
+            let failed = results.iter().filter(|r| r.error.is_some()).count();
+            let text = if json {
+                to_json(&results)
+            } else {
+                format!(
+                    "{out}共 {} 个文件：导入 {} 个，未导入 {} 个",
+                    results.len(),
+                    results.len() - failed,
+                    failed
+                )
+            };
+            Ok(Output {
+                text,
+                code: if failed > 0 { 1 } else { 0 },
+            })
+        }
+        CaseCommand::New => {
+            let case = store.create_case()?;
+            ok(if json {
+                to_json(&case)
+            } else {
+                case.id.to_string()
+            })
+        }
+        CaseCommand::Delete { id } => {
+            let id = resolve(&store, &id)?;
+            store.delete_case(id)?;
+            ok(format!("已移到回收站：{id}"))
+        }
+        CaseCommand::Restore { id } => {
+            let id = resolve(&store, &id)?;
+            store.restore_case(id)?;
+            ok(format!("已恢复：{id}"))
+        }
+    }
+}
+
+fn run_docx(
+    db: Option<PathBuf>,
+    id: Option<String>,
+    all: bool,
+    output: &Path,
+    json: bool,
+) -> Result<Output, CliError> {
+    let store = open_read_only(db)?;
+    match (id, all) {
+        (Some(id), false) => {
+            let case = store.get_case(resolve(&store, &id)?)?;
+            let written = docx::write_case_docx(&store.files(), &case, output)?;
+            ok(if json {
+                to_json(&[&written.path])
+            } else {
+                "已生成 1 份推荐表".to_string()
+            })
+        }
+        (None, true) => {
+            if !output.is_dir() {
+                std::fs::create_dir_all(output).map_err(|e| fsx::FsError::new(output, e))?;
+            }
+            // The order of the list (as the app shows it and numbers a selection of it).
+            let ids: Vec<CaseId> = store
+                .list_cases(&ListQuery::default())?
+                .iter()
+                .map(|s| s.id)
+                .collect();
+            let outcome = docx::write_batch(
+                &store.files(),
+                &ids,
+                output,
+                |id| store.get_case(id),
+                |p| {
+                    if !json && !p.current.is_empty() {
+                        eprintln!("[{}/{}] {}", p.done + 1, p.total, p.current);
+                    }
+                },
+                &AtomicBool::new(false),
+            )?;
+            let code = if outcome.failed.is_empty() { 0 } else { 1 };
+            let text = if json {
+                to_json(&outcome)
+            } else {
+                print::batch_outcome(&outcome)
+            };
+            Ok(Output { text, code })
+        }
+        _ => Err(CliError::Other(
+            "请给出一个案例编号，或用 --all 生成全部案例（二者选一）".into(),
+        )),
+    }
+}
+
+/// Opens the database to change it (waits a few seconds for another command saving; fails
+/// while the app's window has it open).
+fn open(db: Option<PathBuf>) -> Result<Store, CliError> {
+    Ok(Store::open(&db_path(db)?)?)
+}
+
+/// Opens the database to read it: a read-only view while the app's window has it open.
+fn open_read_only(db: Option<PathBuf>) -> Result<Store, CliError> {
+    Ok(Store::open_read_only(&db_path(db)?)?)
+}
+
+fn db_path(db: Option<PathBuf>) -> Result<PathBuf, CliError> {
+    Ok(match db {
+        Some(p) => p,
+        None => default_db_path()?,
+    })
+}
+
+/// Finds a case by its full id or a unique prefix of it, in the list or the 回收站.
+fn resolve(store: &Store, prefix: &str) -> Result<CaseId, CliError> {
+    let prefix = prefix.trim().to_ascii_lowercase();
+    if let Ok(id) = uuid::Uuid::parse_str(&prefix) {
+        return Ok(id);
+    }
+    let mut hits = Vec::new();
+    for trash in [false, true] {
+        let q = ListQuery {
+            trash,
+            ..Default::default()
+        };
+        for s in store.list_cases(&q)? {
+            if s.id.to_string().starts_with(&prefix) {
+                hits.push(s.id);
+            }
+        }
+    }
+    match hits.len() {
+        0 => Err(CliError::NoSuchCase(prefix)),
+        1 => Ok(hits[0]),
+        _ => Err(CliError::Ambiguous(prefix)),
+    }
+}
+
+fn read_input(file: Option<&Path>) -> Result<String, CliError> {
+    let mut bytes = Vec::new();
+    let shown = match file {
+        None => "标准输入".to_string(),
+        Some(p) if p.as_os_str() == "-" => "标准输入".to_string(),
+        Some(p) => p.display().to_string(),
+    };
+    let res = match file {
+        Some(p) if p.as_os_str() != "-" => std::fs::read(p).map(|b| bytes = b),
+        _ => std::io::stdin().read_to_end(&mut bytes).map(|_| ()),
+    };
+    res.map_err(|e| CliError::Read {
+        path: shown.clone(),
+        detail: e.to_string(),
+    })?;
+    // Accept a UTF-8 BOM (Windows Notepad) and refuse other encodings clearly.
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    String::from_utf8(bytes.to_vec()).map_err(|_| CliError::Read {
+        path: shown,
+        detail: "不是 UTF-8 编码的文本，请用记事本“另存为”UTF-8 后重试".into(),
+    })
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+}

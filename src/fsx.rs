@@ -1,0 +1,328 @@
+//! Files on disk, written so that a reader never sees half of one, and I/O errors told apart
+//! once for the whole crate.
+//!
+//! - [`write_atomic`]: bytes to a path through a temporary file beside it, fsync, rename over the
+//!   target, fsync of the folder. On any failure the temporary file is removed and the previous
+//!   target (if any) is left as it was.
+//! - [`AtomicFile`]: the same for content that is streamed (and whose final name may only be
+//!   known at the end, as for a blob named by its SHA-256).
+//! - [`sync_dir`]: makes a rename durable.
+//! - [`dir_writable`]: the one probe of whether a folder accepts new files.
+//! - [`classify`] / [`FsError`]: what went wrong, as an [`IoKind`] with the path it concerns.
+//!   Every area maps it into its own `thiserror` type, worded for the place (a photo being
+//!   attached, a 推荐表 being saved, the database being opened).
+//!
+//! A leaf: depends on nothing else in the crate.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, ErrorKind, Write};
+use std::path::{Path, PathBuf};
+
+/// What kind of I/O failure happened, as the clerk needs to know it (what to do differs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IoKind {
+    /// No space left on the disk (or the user's quota, or the file system's size limit).
+    DiskFull,
+    /// The medium or file system is read-only (a write-protected USB stick, a CD).
+    ReadOnly,
+    /// The system refuses access (no permission for this folder or file).
+    PermissionDenied,
+    /// Another program holds the file open (Word, WPS, an antivirus scan).
+    InUse,
+    /// The file or a folder on its path does not exist (moved, deleted, USB stick pulled out).
+    NotFound,
+    /// A folder where a file was expected.
+    IsADirectory,
+    /// A file where a folder was expected (on the path to the target).
+    NotADirectory,
+    /// The name is taken.
+    AlreadyExists,
+    /// Anything else; the underlying error says what.
+    Other,
+}
+
+impl IoKind {
+    /// A short Chinese reason, for messages that have no better wording of their own.
+    pub fn reason(self) -> &'static str {
+        match self {
+            IoKind::DiskFull => "磁盘已满",
+            IoKind::ReadOnly => "磁盘只读",
+            IoKind::PermissionDenied => "没有访问权限",
+            IoKind::InUse => "文件正被其他程序使用",
+            IoKind::NotFound => "文件或文件夹不存在",
+            IoKind::IsADirectory => "这是一个文件夹，不是文件",
+            IoKind::NotADirectory => "路径中有一项不是文件夹",
+            IoKind::AlreadyExists => "同名文件已存在",
+            IoKind::Other => "系统错误",
+        }
+    }
+
+    /// Disk full, read-only or no permission: the place cannot take the file at all.
+    pub fn is_unwritable(self) -> bool {
+        matches!(
+            self,
+            IoKind::DiskFull | IoKind::ReadOnly | IoKind::PermissionDenied
+        )
+    }
+}
+
+/// Tells an I/O error apart, from its kind and, where the kind is too coarse, its OS code.
+pub fn classify(e: &io::Error) -> IoKind {
+    #[cfg(unix)]
+    if let Some(code) = e.raw_os_error() {
+        // ENOSPC 28, EDQUOT 122 (Linux) / 69 (macOS), EFBIG 27, EROFS 30, EACCES 13, EPERM 1,
+        // EBUSY 16, ETXTBSY 26.
+        match code {
+            28 | 27 => return IoKind::DiskFull,
+            122 if cfg!(target_os = "linux") => return IoKind::DiskFull,
+            69 if cfg!(target_os = "macos") => return IoKind::DiskFull,
+            30 => return IoKind::ReadOnly,
+            13 | 1 => return IoKind::PermissionDenied,
+            16 | 26 => return IoKind::InUse,
+            _ => {}
+        }
+    }
+    #[cfg(windows)]
+    if let Some(code) = e.raw_os_error() {
+        // ERROR_HANDLE_DISK_FULL 39, ERROR_DISK_FULL 112, ERROR_WRITE_PROTECT 19,
+        // ERROR_SHARING_VIOLATION 32, ERROR_LOCK_VIOLATION 33, ERROR_USER_MAPPED_FILE 1224.
+        match code {
+            39 | 112 => return IoKind::DiskFull,
+            19 => return IoKind::ReadOnly,
+            32 | 33 | 1224 => return IoKind::InUse,
+            _ => {}
+        }
+    }
+    match e.kind() {
+        ErrorKind::StorageFull | ErrorKind::QuotaExceeded | ErrorKind::FileTooLarge => {
+            IoKind::DiskFull
+        }
+        ErrorKind::ReadOnlyFilesystem => IoKind::ReadOnly,
+        ErrorKind::PermissionDenied => IoKind::PermissionDenied,
+        ErrorKind::ResourceBusy | ErrorKind::ExecutableFileBusy => IoKind::InUse,
+        ErrorKind::NotFound => IoKind::NotFound,
+        ErrorKind::IsADirectory => IoKind::IsADirectory,
+        ErrorKind::NotADirectory => IoKind::NotADirectory,
+        ErrorKind::AlreadyExists => IoKind::AlreadyExists,
+        _ => IoKind::Other,
+    }
+}
+
+/// An I/O failure with the path it concerns and its [`IoKind`]. Areas map it into their own
+/// error type (`MediaError`, `DocxError`, …); its own `Display` is a plain fallback.
+#[derive(Debug, thiserror::Error)]
+#[error("“{}”：{}（{source}）", path.display(), kind.reason())]
+pub struct FsError {
+    pub kind: IoKind,
+    pub path: PathBuf,
+    #[source]
+    pub source: io::Error,
+}
+
+impl FsError {
+    /// Classifies `source`, met while working on `path`.
+    pub fn new(path: &Path, source: io::Error) -> FsError {
+        FsError {
+            kind: classify(&source),
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
+    /// Classifies an error met while writing `target`: a refusal to replace an existing file in
+    /// a folder that does accept new files means another program holds the file (on Windows, a
+    /// document open in Word or WPS).
+    pub fn writing(target: &Path, source: io::Error) -> FsError {
+        let mut e = FsError::new(target, source);
+        if e.kind == IoKind::PermissionDenied
+            && target.is_file()
+            && dir_writable(&parent_of(target))
+        {
+            e.kind = IoKind::InUse;
+        }
+        e
+    }
+}
+
+/// The folder a file is in ("." for a bare file name).
+pub fn parent_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Whether a new file can be created in `dir` (false for a read-only or full medium, a folder
+/// without permission, or a missing folder). Creates and removes a hidden probe file.
+pub fn dir_writable(dir: &Path) -> bool {
+    let probe = dir.join(format!(
+        ".tianbao-probe-{}.tmp",
+        uuid::Uuid::new_v4().simple()
+    ));
+    match OpenOptions::new().write(true).create_new(true).open(&probe) {
+        Ok(_) => {
+            let _ = fs::remove_file(&probe);
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+/// Makes a rename (or a new file) in `dir` durable (POSIX); a no-op where folders cannot be
+/// opened (Windows, whose renames are durable once the file is).
+pub fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file beside it, fsync, rename, fsync of
+/// the folder. The folder must exist.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FsError> {
+    let mut f = AtomicFile::beside(path)?;
+    f.write_all(bytes).map_err(|e| FsError::writing(path, e))?;
+    f.commit(path)
+}
+
+/// A temporary file that becomes a real one only by [`AtomicFile::commit`]; dropped without
+/// it, it is removed.
+#[derive(Debug)]
+pub struct AtomicFile {
+    tmp: PathBuf,
+    file: Option<File>,
+}
+
+impl AtomicFile {
+    /// A temporary file in the folder of `target` (so the rename stays on one file system).
+    pub fn beside(target: &Path) -> Result<AtomicFile, FsError> {
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        AtomicFile::create(&parent_of(target), &name, target)
+    }
+
+    /// A temporary file in `dir` (which must be on the target's file system); errors name
+    /// `shown_as`.
+    pub fn in_dir(dir: &Path, shown_as: &Path) -> Result<AtomicFile, FsError> {
+        AtomicFile::create(dir, "", shown_as)
+    }
+
+    fn create(dir: &Path, name: &str, shown_as: &Path) -> Result<AtomicFile, FsError> {
+        let tmp = dir.join(format!(".{name}.{}.tmp", uuid::Uuid::new_v4().simple()));
+        let file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+            .map_err(|e| FsError::writing(shown_as, e))?;
+        Ok(AtomicFile {
+            tmp,
+            file: Some(file),
+        })
+    }
+
+    /// The open temporary file, to write into.
+    pub fn file(&mut self) -> &mut File {
+        self.file.as_mut().expect("open until committed")
+    }
+
+    /// Flushes and fsyncs the content, renames it to `target` (replacing it) and fsyncs the
+    /// target's folder.
+    pub fn commit(mut self, target: &Path) -> Result<(), FsError> {
+        let mut file = self.file.take().expect("open until committed");
+        file.flush()
+            .and_then(|_| file.sync_all())
+            .map_err(|e| FsError::writing(target, e))?;
+        drop(file);
+        fs::rename(&self.tmp, target).map_err(|e| FsError::writing(target, e))?;
+        sync_dir(&parent_of(target));
+        self.tmp = PathBuf::new();
+        Ok(())
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.file().write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.file().flush()
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        self.file.take();
+        if !self.tmp.as_os_str().is_empty() {
+            let _ = fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_are_told_apart_by_kind_and_code() {
+        let k = |kind: ErrorKind| classify(&io::Error::from(kind));
+        assert_eq!(k(ErrorKind::StorageFull), IoKind::DiskFull);
+        assert_eq!(k(ErrorKind::QuotaExceeded), IoKind::DiskFull);
+        assert_eq!(k(ErrorKind::ReadOnlyFilesystem), IoKind::ReadOnly);
+        assert_eq!(k(ErrorKind::PermissionDenied), IoKind::PermissionDenied);
+        assert_eq!(k(ErrorKind::ResourceBusy), IoKind::InUse);
+        assert_eq!(k(ErrorKind::NotFound), IoKind::NotFound);
+        assert_eq!(k(ErrorKind::IsADirectory), IoKind::IsADirectory);
+        assert_eq!(k(ErrorKind::NotADirectory), IoKind::NotADirectory);
+        assert_eq!(k(ErrorKind::AlreadyExists), IoKind::AlreadyExists);
+        assert_eq!(k(ErrorKind::UnexpectedEof), IoKind::Other);
+        #[cfg(unix)]
+        {
+            let raw = |c| classify(&io::Error::from_raw_os_error(c));
+            assert_eq!(raw(28), IoKind::DiskFull);
+            assert_eq!(raw(30), IoKind::ReadOnly);
+            assert_eq!(raw(13), IoKind::PermissionDenied);
+            assert_eq!(raw(2), IoKind::NotFound);
+        }
+    }
+
+    #[test]
+    fn write_atomic_replaces_whole_and_leaves_nothing_behind() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("表.docx");
+        write_atomic(&p, b"one").unwrap();
+        write_atomic(&p, b"two two").unwrap();
+        assert_eq!(fs::read(&p).unwrap(), b"two two");
+        assert_eq!(fs::read_dir(d.path()).unwrap().count(), 1);
+        // A missing folder: NotFound, naming the target; nothing created.
+        let e = write_atomic(&d.path().join("no/such.docx"), b"x").unwrap_err();
+        assert_eq!(e.kind, IoKind::NotFound);
+        assert!(e.path.ends_with("no/such.docx"));
+        // A folder as target: the temp file is removed again.
+        let sub = d.path().join("sub");
+        fs::create_dir(&sub).unwrap();
+        let e = write_atomic(&sub, b"x").unwrap_err();
+        assert!(
+            matches!(
+                e.kind,
+                IoKind::IsADirectory | IoKind::AlreadyExists | IoKind::Other
+            ),
+            "{e:?}"
+        );
+        assert_eq!(fs::read_dir(d.path()).unwrap().count(), 2);
+    }
+
+    #[test]
+    fn an_uncommitted_file_is_removed() {
+        let d = tempfile::tempdir().unwrap();
+        let mut f = AtomicFile::in_dir(d.path(), Path::new("x")).unwrap();
+        f.write_all(b"half").unwrap();
+        drop(f);
+        assert_eq!(fs::read_dir(d.path()).unwrap().count(), 0);
+        assert!(dir_writable(d.path()));
+        assert!(!dir_writable(&d.path().join("missing")));
+    }
+}
