@@ -476,3 +476,35 @@ fn a_damaged_database_is_refused_and_kept_as_it_is() {
     assert!(e.is_damaged(), "{e:?}");
     assert_eq!(snapshot(dir), before);
 }
+
+#[test]
+fn a_field_beyond_the_bound_is_refused_with_a_message() {
+    use tianbao::store::MAX_FIELD_CHARS;
+    let (_d, p) = temp_db();
+    let mut store = Store::open(&p).unwrap();
+    let mut c = common::sample_case();
+    store.save_case(&c).unwrap();
+    c.results = "字".repeat(MAX_FIELD_CHARS + 1);
+    let e = store.save_case(&c).expect_err("refused");
+    assert!(matches!(e, StoreError::TooLarge { .. }), "{e:?}");
+    let msg = e.to_string();
+    assert!(msg.contains("成果贡献") && msg.contains("过大"), "{msg}");
+    assert_eq!(store.history(c.id).unwrap().len(), 1);
+    c.results = "字".repeat(MAX_FIELD_CHARS);
+    store.save_case(&c).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn personal_data_is_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let (d, p) = temp_db();
+    let mut store = Store::open(&p).unwrap();
+    store.save_case(&common::sample_case()).unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(p.parent().unwrap()), 0o700, "the data folder");
+    for f in ["tianbao.db", "tianbao.db-wal", "tianbao.db-shm"] {
+        assert_eq!(mode(&p.with_file_name(f)), 0o600, "{f}");
+    }
+    drop(d);
+}

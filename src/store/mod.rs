@@ -44,7 +44,7 @@ pub enum StoreError {
     },
     #[error("无法写入“{path}”：文件夹或文件是只读的。请把数据放到可写的文件夹（例如“文档”），或用 --db 指定其他位置。")]
     ReadOnly { path: String },
-    #[error("磁盘空间已满，未能保存到“{path}”。请清理磁盘后重试；窗口中的内容仍在，不会丢失。")]
+    #[error("磁盘空间已满，未能写入“{path}”：这次的修改没有保存，之前保存的内容完好。请清理磁盘空间后重试。")]
     DiskFull { path: String },
     #[error("无法打开数据库“{path}”：{detail}。请检查该位置是否存在且可写。")]
     Open { path: String, detail: String },
@@ -67,6 +67,13 @@ pub enum StoreError {
         base: String,
         /// The case's head when the save was refused (`None`: the case no longer exists).
         head: Option<String>,
+    },
+    #[error("{what}过大（{size}），超过上限 {limit}，没有保存。请删减后再试（一个案例的文字通常只有几千到几万字；图片和视频不放在文字里）。")]
+    TooLarge {
+        /// What is too large ("字段“成果贡献”", "案例").
+        what: String,
+        size: String,
+        limit: String,
     },
     #[error("数据库中案例 {id} 的内容无法读取（{detail}），请联系技术支持并保留数据库文件。")]
     Corrupt { id: String, detail: String },
@@ -255,7 +262,7 @@ impl Store {
         })?;
         // Before any statement: every lock SQLite waits for is waited for up to the timeout.
         conn.busy_timeout(LOCK_WAIT)
-            .map_err(|e| sql_error(&shown, e))?;
+            .map_err(|e| sql_error_on(&conn, &shown, e))?;
         if conn
             .is_readonly(rusqlite::DatabaseName::Main)
             .unwrap_or(false)
@@ -264,15 +271,15 @@ impl Store {
         }
         let mode: String = conn
             .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
-            .map_err(|e| sql_error(&shown, e))?;
+            .map_err(|e| sql_error_on(&conn, &shown, e))?;
         if !mode.eq_ignore_ascii_case("wal") {
             tracing::warn!("journal_mode is {mode}, not WAL");
         }
         conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")
-            .map_err(|e| sql_error(&shown, e))?;
+            .map_err(|e| sql_error_on(&conn, &shown, e))?;
         // Fails now, not at the first keystroke, when the file or folder is read-only.
         conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK;")
-            .map_err(|e| sql_error(&shown, e))?;
+            .map_err(|e| sql_error_on(&conn, &shown, e))?;
         let mut store = Store {
             conn,
             lock: None,
@@ -284,8 +291,8 @@ impl Store {
             campaign: Campaign::current(),
             dicts: Dicts::current(),
         };
-        migrations::migrate(&mut store.conn, &store.campaign, &store.dicts)
-            .map_err(|e| sql_error(&shown, e))?;
+        let migrated = migrations::migrate(&mut store.conn, &store.campaign, &store.dicts);
+        migrated.map_err(|e| store.err(e))?;
         store.identity = store.load_identity(true)?;
         Ok(store)
     }
@@ -448,7 +455,7 @@ impl Store {
     }
 
     fn err(&self, e: rusqlite::Error) -> StoreError {
-        sql_error(&self.path.display().to_string(), e)
+        sql_error_on(&self.conn, &self.path.display().to_string(), e)
     }
 
     /// Validates a case against this store's campaign rules.
@@ -503,15 +510,16 @@ impl Store {
             case.status = Status::Draft;
         }
         let data = serde_json::to_string(&case).map_err(|e| StoreError::Sqlite(e.to_string()))?;
+        check_size(&case, data.len())?;
         let id = case.id.to_string();
         let summary = Summary::of(&case, &report);
         let identity = self.identity.clone();
         let path = self.path.display().to_string();
-        let err = |e| sql_error(&path, e);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(err)?;
+            .map_err(|e| sql_error(&path, e))?;
+        let err = |e| sql_error_on(&tx, &path, e);
         let head: Option<(String, String)> = tx
             .query_row("SELECT head, data FROM cases WHERE id = ?1", [&id], |r| {
                 Ok((r.get(0)?, r.get(1)?))
@@ -576,7 +584,8 @@ impl Store {
             ],
         )
         .map_err(err)?;
-        tx.commit().map_err(err)?;
+        let committed = tx.commit();
+        committed.map_err(|e| self.err(e))?;
         self.saved(case.id, rev_id, report)
     }
 
@@ -704,18 +713,20 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| sql_error(&path, e))?;
+        let err = |e| sql_error_on(&tx, &path, e);
         let n = tx
             .execute(
                 "DELETE FROM cases WHERE id = ?1 AND deleted_at IS NOT NULL",
                 [id.to_string()],
             )
-            .map_err(|e| sql_error(&path, e))?;
+            .map_err(err)?;
         if n == 0 {
             return Err(StoreError::NotFound(id));
         }
         tx.execute("DELETE FROM revisions WHERE case_id = ?1", [id.to_string()])
-            .map_err(|e| sql_error(&path, e))?;
-        tx.commit().map_err(|e| sql_error(&path, e))
+            .map_err(err)?;
+        let committed = tx.commit();
+        committed.map_err(|e| self.err(e))
     }
 
     /// A copy of a case under a new id, as a draft, its name marked （副本）.
@@ -784,6 +795,82 @@ impl Store {
     }
 }
 
+/// At most this many characters in one text field of a case. Not a rule of the notice (its
+/// limits are in `assets/campaign/`): a bound against a file pasted by mistake, far above any
+/// real text (a section is limited to 1000 字; pastes of 40,000 字 are kept).
+pub const MAX_FIELD_CHARS: usize = 100_000;
+
+/// At most this many bytes of JSON for one case (its text; attachments are files beside the
+/// database). Also the bound on a case JSON file the CLI imports.
+pub const MAX_CASE_BYTES: usize = 4 * 1024 * 1024;
+
+/// Refuses a case beyond [`MAX_CASE_BYTES`] of JSON or with a field beyond [`MAX_FIELD_CHARS`].
+pub fn check_case_size(case: &Case) -> Result<(), StoreError> {
+    let len = serde_json::to_string(case).map(|s| s.len()).unwrap_or(0);
+    check_size(case, len)
+}
+
+fn check_size(case: &Case, json_len: usize) -> Result<(), StoreError> {
+    if json_len > MAX_CASE_BYTES {
+        return Err(StoreError::TooLarge {
+            what: "案例".into(),
+            size: format!("{:.1} MB", json_len as f64 / 1_048_576.0),
+            limit: format!("{} MB", MAX_CASE_BYTES / 1_048_576),
+        });
+    }
+    // No field can be longer than the whole JSON.
+    if json_len <= MAX_FIELD_CHARS {
+        return Ok(());
+    }
+    fn longest(v: &serde_json::Value, path: &str, best: &mut (usize, String)) {
+        match v {
+            serde_json::Value::String(s) => {
+                let n = s.chars().count();
+                if n > best.0 {
+                    *best = (n, path.to_string());
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| longest(x, path, best)),
+            serde_json::Value::Object(o) => {
+                for (k, x) in o {
+                    let p = if path.is_empty() {
+                        k.clone()
+                    } else {
+                        path.to_string()
+                    };
+                    longest(x, &p, best);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut best = (0, String::new());
+    if let Ok(v) = serde_json::to_value(case) {
+        longest(&v, "", &mut best);
+    }
+    if best.0 > MAX_FIELD_CHARS {
+        let part = match best.1.as_str() {
+            "person" => "个人信息",
+            "region" => "地区",
+            "business" => "经营情况",
+            "recommender" => "推荐单位",
+            "intro" => "案例简介",
+            "practices" => "主要做法",
+            "results" => "成果贡献",
+            "lessons" => "经验启示",
+            "opinion" => "推荐单位意见",
+            "media" => "材料",
+            other => other,
+        };
+        return Err(StoreError::TooLarge {
+            what: format!("“{part}”中的一项内容"),
+            size: format!("{} 字", best.0),
+            limit: format!("{MAX_FIELD_CHARS} 字"),
+        });
+    }
+    Ok(())
+}
+
 /// The columns the case list shows and searches, taken from a case on every save.
 pub(crate) struct Summary {
     pub name: String,
@@ -819,7 +906,13 @@ fn prepare(path: &Path, create: bool) -> Result<(), StoreError> {
     }
     if create {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| io_error(&shown, e))?;
+            // Personal data: folders made for it are the user's alone (0700 on Unix); the
+            // database itself is created 0600 (its -wal and -shm take its mode).
+            let mut b = std::fs::DirBuilder::new();
+            b.recursive(true);
+            #[cfg(unix)]
+            std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+            b.create(dir).map_err(|e| io_error(&shown, e))?;
         }
     }
     sniff(path)
@@ -850,9 +943,9 @@ fn inspect(
     }
     .map_err(|e| sql_error(&shown, e))?;
     conn.busy_timeout(LOCK_WAIT)
-        .map_err(|e| sql_error(&shown, e))?;
+        .map_err(|e| sql_error_on(&conn, &shown, e))?;
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)
-        .map_err(|e| sql_error(&shown, e))?;
+        .map_err(|e| sql_error_on(&conn, &shown, e))?;
     let version = identify(&conn, &shown)?;
     if version.is_none() {
         if is_empty_db(&conn, &shown)? {
@@ -897,7 +990,7 @@ fn quick_check(
             tracing::warn!("quick_check of {shown} stopped after {budget:?}");
             Ok(())
         }
-        Err(e) => Err(sql_error(shown, e)),
+        Err(e) => Err(sql_error_on(conn, shown, e)),
     }
 }
 
@@ -907,10 +1000,10 @@ fn identify(conn: &Connection, shown: &str) -> Result<Option<i64>, StoreError> {
     // Reading the schema fails here for a file that is not a database at all.
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(|e| sql_error(shown, e))?;
+        .map_err(|e| sql_error_on(conn, shown, e))?;
     let app_id: i32 = conn
         .query_row("PRAGMA application_id", [], |r| r.get(0))
-        .map_err(|e| sql_error(shown, e))?;
+        .map_err(|e| sql_error_on(conn, shown, e))?;
     if app_id != APPLICATION_ID {
         return Ok(None);
     }
@@ -932,7 +1025,7 @@ fn is_empty_db(conn: &Connection, shown: &str) -> Result<bool, StoreError> {
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
-        .map_err(|e| sql_error(shown, e))?;
+        .map_err(|e| sql_error_on(conn, shown, e))?;
     Ok(tables == 0 && version == 0)
 }
 
@@ -1058,6 +1151,27 @@ fn io_error(path: &str, e: std::io::Error) -> StoreError {
             detail: e.to_string(),
         },
     }
+}
+
+/// [`sql_error`], telling a full disk or a read-only medium apart by the OS error behind
+/// SQLite's generic "disk I/O error".
+fn sql_error_on(conn: &Connection, path: &str, e: rusqlite::Error) -> StoreError {
+    if matches!(
+        e.sqlite_error_code(),
+        Some(ErrorCode::SystemIoFailure | ErrorCode::CannotOpen | ErrorCode::DiskFull)
+    ) {
+        // SAFETY: the handle is valid while `conn` lives; the call only reads its errno.
+        let errno = unsafe { rusqlite::ffi::sqlite3_system_errno(conn.handle()) };
+        if errno != 0 {
+            let os = std::io::Error::from_raw_os_error(errno);
+            if let mapped @ (StoreError::DiskFull { .. } | StoreError::ReadOnly { .. }) =
+                io_error(path, os)
+            {
+                return mapped;
+            }
+        }
+    }
+    sql_error(path, e)
 }
 
 fn sql_error(path: &str, e: rusqlite::Error) -> StoreError {
