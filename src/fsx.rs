@@ -168,6 +168,26 @@ pub fn dir_writable(dir: &Path) -> bool {
     }
 }
 
+/// Creates `dir` and its missing parents for personal data: on Unix each folder created is
+/// the user's alone (0700); folders that already exist are left as they are.
+pub fn create_dir_private(dir: &Path) -> io::Result<()> {
+    let mut b = fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+    b.create(dir)
+}
+
+/// Options that create a new file of personal data: on Unix readable by its owner only (0600).
+/// Files the clerk saves elsewhere (a .docx) use the usual umask instead.
+pub fn private_new_file() -> OpenOptions {
+    let mut o = OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    o
+}
+
 /// Makes a rename (or a new file) in `dir` durable (POSIX); a no-op where folders cannot be
 /// opened (Windows, whose renames are durable once the file is).
 pub fn sync_dir(dir: &Path) {

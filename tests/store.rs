@@ -498,13 +498,55 @@ fn a_field_beyond_the_bound_is_refused_with_a_message() {
 #[test]
 fn personal_data_is_readable_by_its_owner_only() {
     use std::os::unix::fs::PermissionsExt;
+    use tianbao::media::PhotoRole;
     let (d, p) = temp_db();
     let mut store = Store::open(&p).unwrap();
-    store.save_case(&common::sample_case()).unwrap();
+    let src = d.path().join("形象照.png");
+    image::RgbImage::from_pixel(1600, 1200, image::Rgb([200, 100, 50]))
+        .save(&src)
+        .unwrap();
+    let files = store.files();
+    let photo = files.attach_file(&src, PhotoRole::Picture).unwrap();
+    files.thumbnail(&photo.attachment.sha256).unwrap();
+    let mut case = common::sample_case();
+    case.media.pictures = vec![photo.attachment.clone()];
+    store.save_case(&case).unwrap();
+    // A .docx the clerk saves elsewhere: the usual umask, not private.
+    let out = d.path().join("推荐表.docx");
+    tianbao::docx::write_case_docx(&files, &case, &out).unwrap();
+
     let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(p.parent().unwrap()), 0o700, "the data folder");
     for f in ["tianbao.db", "tianbao.db-wal", "tianbao.db-shm"] {
         assert_eq!(mode(&p.with_file_name(f)), 0o600, "{f}");
     }
-    drop(d);
+    let blob_dir = store.blob_dir();
+    assert_eq!(mode(&blob_dir), 0o700, "the attachments folder");
+    let mut private = 0;
+    for e in walk(&blob_dir) {
+        if e.is_file() {
+            assert_eq!(mode(&e), 0o600, "{}", e.display());
+            private += 1;
+        }
+    }
+    assert!(private >= 3, "blob, thumbnail, print cache: {private}");
+    let umask_mode = {
+        let probe = d.path().join("probe");
+        std::fs::write(&probe, b"x").unwrap();
+        mode(&probe)
+    };
+    assert_eq!(mode(&out), umask_mode, "the .docx keeps the umask");
+}
+
+fn walk(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
 }

@@ -11,7 +11,7 @@ use super::{file_name, read_error, shown, write_error, MediaError};
 use crate::model::Attachment;
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -46,7 +46,9 @@ impl BlobStore {
     /// Opens (creating if needed) the store in `dir`.
     pub fn new(dir: impl Into<PathBuf>) -> Result<BlobStore, MediaError> {
         let dir = dir.into();
-        fs::create_dir_all(dir.join("tmp")).map_err(|e| write_error(&dir, &shown(&dir), e))?;
+        // Personal data (ID-card scans): the folder is the user's alone, its files 0600.
+        crate::fsx::create_dir_private(&dir.join("tmp"))
+            .map_err(|e| write_error(&dir, &shown(&dir), e))?;
         Ok(BlobStore { dir })
     }
 
@@ -155,9 +157,7 @@ impl BlobStore {
         let tmp_dir = self.dir.join("tmp");
         fs::create_dir_all(&tmp_dir).map_err(|e| write_error(&self.dir, what, e))?;
         let tmp = tmp_dir.join(format!("{}.part", uuid::Uuid::new_v4().simple()));
-        let mut out = OpenOptions::new()
-            .write(true)
-            .create_new(true)
+        let mut out = crate::fsx::private_new_file()
             .open(&tmp)
             .map_err(|e| write_error(&self.dir, what, e))?;
         let cleanup = |e: MediaError| {

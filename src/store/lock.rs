@@ -19,7 +19,7 @@
 //! A process that cannot get the lock opens the database read-only (see `Store::open_read_only`)
 //! or gives up with a message.
 
-use std::fs::{File, OpenOptions, TryLockError};
+use std::fs::{File, TryLockError};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -114,11 +114,7 @@ fn open_lock_file(path: &Path, create: bool) -> io::Result<(File, bool)> {
             Err(e) if e.kind() == io::ErrorKind::NotFound && (create || separate) => {}
             Err(e) => return Err(e),
         }
-        let mut o = OpenOptions::new();
-        o.read(true).write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
-        match o.open(&target) {
+        match crate::fsx::private_new_file().read(true).open(&target) {
             Ok(f) => return Ok((f, !separate || !db_existed)),
             // Another process created it between the two calls: open theirs.
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,

@@ -16,6 +16,7 @@ mod migrations;
 
 use crate::campaign::Campaign;
 use crate::dicts::Dicts;
+use crate::fsx;
 use crate::model::{Case, CaseId, Status};
 use crate::validate::{validate, Report};
 use rusqlite::config::DbConfig;
@@ -42,7 +43,7 @@ pub enum StoreError {
         found: i64,
         supported: i64,
     },
-    #[error("无法写入“{path}”：文件夹或文件是只读的。请把数据放到可写的文件夹（例如“文档”），或用 --db 指定其他位置。")]
+    #[error("无法写入“{path}”：所在的文件夹或磁盘是只读的，或没有写入权限。请把数据库放到可写的文件夹（例如“文档”）。")]
     ReadOnly { path: String },
     #[error("磁盘空间已满，未能写入“{path}”：这次的修改没有保存，之前保存的内容完好。请清理磁盘空间后重试。")]
     DiskFull { path: String },
@@ -255,9 +256,11 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| match e.sqlite_error_code() {
-            Some(ErrorCode::CannotOpen) if !dir_writable(path) => StoreError::ReadOnly {
-                path: shown.clone(),
-            },
+            Some(ErrorCode::CannotOpen) if !fsx::dir_writable(&fsx::parent_of(path)) => {
+                StoreError::ReadOnly {
+                    path: shown.clone(),
+                }
+            }
             _ => sql_error(&shown, e),
         })?;
         // Before any statement: every lock SQLite waits for is waited for up to the timeout.
@@ -908,11 +911,7 @@ fn prepare(path: &Path, create: bool) -> Result<(), StoreError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             // Personal data: folders made for it are the user's alone (0700 on Unix); the
             // database itself is created 0600 (its -wal and -shm take its mode).
-            let mut b = std::fs::DirBuilder::new();
-            b.recursive(true);
-            #[cfg(unix)]
-            std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
-            b.create(dir).map_err(|e| io_error(&shown, e))?;
+            fsx::create_dir_private(dir).map_err(|e| io_error(&shown, e))?;
         }
     }
     sniff(path)
@@ -1121,34 +1120,20 @@ fn sniff(path: &Path) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Whether a file can be created beside `path` (false for a read-only folder or medium).
-fn dir_writable(path: &Path) -> bool {
-    let dir = match path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        Some(d) => d.to_path_buf(),
-        None => PathBuf::from("."),
-    };
-    let probe = dir.join(format!(".tianbao-probe-{}", Uuid::new_v4()));
-    match std::fs::File::create(&probe) {
-        Ok(_) => {
-            let _ = std::fs::remove_file(&probe);
-            true
-        }
-        Err(_) => false,
-    }
-}
-
 fn io_error(path: &str, e: std::io::Error) -> StoreError {
-    use std::io::ErrorKind::*;
-    match e.kind() {
-        PermissionDenied | ReadOnlyFilesystem => StoreError::ReadOnly {
-            path: path.to_string(),
+    use crate::fsx::IoKind;
+    let path = path.to_string();
+    match crate::fsx::classify(&e) {
+        IoKind::ReadOnly | IoKind::PermissionDenied => StoreError::ReadOnly { path },
+        IoKind::DiskFull => StoreError::DiskFull { path },
+        IoKind::IsADirectory => StoreError::IsDir { path },
+        IoKind::Other => StoreError::Open {
+            path,
+            detail: format!("{}（{e}）", IoKind::Other.reason()),
         },
-        StorageFull => StoreError::DiskFull {
-            path: path.to_string(),
-        },
-        _ => StoreError::Open {
-            path: path.to_string(),
-            detail: e.to_string(),
+        kind => StoreError::Open {
+            path,
+            detail: kind.reason().to_string(),
         },
     }
 }

@@ -517,7 +517,7 @@ def oversized(work, _n):
         p = cli(db, "case", "import-json", path)
         dt = time.monotonic() - t
         err = text(p.stderr)
-        check(p.returncode == 2 and "过大" in err or "超过" in err, f"{os.path.basename(path)}: {p.returncode} {err}")
+        check(p.returncode == 2 and ("过大" in err or "超过" in err), f"{os.path.basename(path)}: {p.returncode} {err}")
         check(dt < 5, f"{os.path.basename(path)} took {dt:.1f} s")
     with open(huge, "rb") as f:
         p = subprocess.run([CLI, "--db", db, "case", "import-json", "-"], stdin=f, capture_output=True)

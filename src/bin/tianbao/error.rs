@@ -40,7 +40,12 @@ impl From<FsError> for CliError {
         };
         CliError::Write {
             path: e.path.display().to_string(),
-            detail: format!("{}（{}）。{advice}", e.kind.reason(), e.source),
+            // The system's own (English) text only where the kind says nothing more.
+            detail: if e.kind == Other {
+                format!("{}（{}）。{advice}", e.kind.reason(), e.source)
+            } else {
+                format!("{}。{advice}", e.kind.reason())
+            },
         }
     }
 }

@@ -12,19 +12,28 @@ mod print;
 mod run;
 
 use clap::Parser;
+use std::io::Write;
 
 fn main() {
     let cli = args::Cli::parse();
     match run::run(cli) {
         Ok(out) => {
             if !out.text.is_empty() {
-                println!("{}", out.text.trim_end());
+                let mut stdout = std::io::stdout().lock();
+                // A reader that went away (`| head -1`, `| true`) is not an error: the command
+                // has done its work; exit quietly.
+                let _ = writeln!(stdout, "{}", out.text.trim_end()).and_then(|_| stdout.flush());
             }
             std::process::exit(out.code);
         }
         Err(e) => {
-            eprintln!("错误：{e}");
+            let _ = writeln!(std::io::stderr(), "错误：{e}");
             std::process::exit(2);
         }
     }
+}
+
+/// A progress line on stderr; nothing when stderr is closed.
+pub(crate) fn progress(line: &str) {
+    let _ = writeln!(std::io::stderr(), "{line}");
 }

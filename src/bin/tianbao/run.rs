@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use tianbao::campaign::Campaign;
 use tianbao::model::{Case, CaseId, Status};
-use tianbao::store::{default_db_path, ListQuery, Store};
+use tianbao::store::{default_db_path, ListQuery, Store, MAX_CASE_BYTES};
 use tianbao::wordcount::count;
 use tianbao::{docx, fsx, media};
 
@@ -26,7 +26,7 @@ pub fn run(cli: Cli) -> Result<Output, CliError> {
     let json = cli.json;
     match cli.command {
         Command::Count { file } => {
-            let text = read_input(file.as_deref())?;
+            let text = read_input(file.as_deref(), MAX_COUNT_BYTES)?;
             let c = count(&text);
             if json {
                 ok(to_json(&c))
@@ -157,7 +157,7 @@ fn run_case(command: CaseCommand, db: Option<PathBuf>, json: bool) -> Result<Out
         }
         CaseCommand::ImportJson { file } => {
             let shown = file.display().to_string();
-            let text = read_input(Some(&file))?;
+            let text = read_input(Some(&file), MAX_CASE_BYTES as u64)?;
             let case: Case = serde_json::from_str(&text).map_err(|e| CliError::BadJson {
                 path: shown,
                 detail: e.to_string(),
@@ -247,6 +247,12 @@ fn run_docx(
             })
         }
         (None, true) => {
+            if output.exists() && !output.is_dir() {
+                return Err(CliError::Other(format!(
+                    "“{}”是一个文件；--all 把推荐表写进一个文件夹，请用 -o 指定文件夹（不存在时会创建）。",
+                    output.display()
+                )));
+            }
             if !output.is_dir() {
                 std::fs::create_dir_all(output).map_err(|e| fsx::FsError::new(output, e))?;
             }
@@ -263,7 +269,7 @@ fn run_docx(
                 |id| store.get_case(id),
                 |p| {
                     if !json && !p.current.is_empty() {
-                        eprintln!("[{}/{}] {}", p.done + 1, p.total, p.current);
+                        crate::progress(&format!("[{}/{}] {}", p.done + 1, p.total, p.current));
                     }
                 },
                 &AtomicBool::new(false),
@@ -325,21 +331,60 @@ fn resolve(store: &Store, prefix: &str) -> Result<CaseId, CliError> {
     }
 }
 
-fn read_input(file: Option<&Path>) -> Result<String, CliError> {
-    let mut bytes = Vec::new();
+/// At most this many bytes are read for `count` (a whole book is a few MB).
+const MAX_COUNT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads a text file (or stdin for `None` / `-`), refusing more than `limit` bytes before
+/// reading them.
+fn read_input(file: Option<&Path>, limit: u64) -> Result<String, CliError> {
+    let stdin = file.is_none_or(|p| p.as_os_str() == "-");
     let shown = match file {
-        None => "标准输入".to_string(),
-        Some(p) if p.as_os_str() == "-" => "标准输入".to_string(),
-        Some(p) => p.display().to_string(),
+        Some(p) if !stdin => p.display().to_string(),
+        _ => "标准输入".to_string(),
     };
-    let res = match file {
-        Some(p) if p.as_os_str() != "-" => std::fs::read(p).map(|b| bytes = b),
-        _ => std::io::stdin().read_to_end(&mut bytes).map(|_| ()),
+    let read_err = |e: std::io::Error| {
+        let kind = fsx::classify(&e);
+        CliError::Read {
+            path: shown.clone(),
+            detail: match kind {
+                fsx::IoKind::NotFound => "文件不存在，请检查路径".to_string(),
+                fsx::IoKind::IsADirectory => "这是一个文件夹，请指定其中的文件".to_string(),
+                k => format!("{}（{e}）", k.reason()),
+            },
+        }
     };
-    res.map_err(|e| CliError::Read {
+    let too_big = || CliError::Read {
         path: shown.clone(),
-        detail: e.to_string(),
-    })?;
+        detail: format!(
+            "文件过大（超过 {} MB），不像是案例或文字。请检查是否选错了文件",
+            limit / 1_048_576
+        ),
+    };
+    let mut bytes = Vec::new();
+    match file {
+        Some(p) if !stdin => {
+            let f = std::fs::File::open(p).map_err(read_err)?;
+            let meta = f.metadata().map_err(read_err)?;
+            if meta.is_dir() {
+                return Err(read_err(std::io::ErrorKind::IsADirectory.into()));
+            }
+            if meta.len() > limit {
+                return Err(too_big());
+            }
+            f.take(limit + 1)
+                .read_to_end(&mut bytes)
+                .map_err(read_err)?;
+        }
+        _ => {
+            std::io::stdin()
+                .take(limit + 1)
+                .read_to_end(&mut bytes)
+                .map_err(read_err)?;
+        }
+    }
+    if bytes.len() as u64 > limit {
+        return Err(too_big());
+    }
     // Accept a UTF-8 BOM (Windows Notepad) and refuse other encodings clearly.
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     String::from_utf8(bytes.to_vec()).map_err(|_| CliError::Read {
