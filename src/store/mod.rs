@@ -47,6 +47,8 @@ pub enum StoreError {
     ReadOnly { path: String },
     #[error("磁盘空间已满，未能写入“{path}”：这次的修改没有保存，之前保存的内容完好。请清理磁盘空间后重试。")]
     DiskFull { path: String },
+    #[error("磁盘空间已满，无法打开数据库“{path}”（打开也需要少量空间）。已保存的内容完好；请清理磁盘空间后再打开。")]
+    DiskFullAtOpen { path: String },
     #[error("无法打开数据库“{path}”：{detail}。请检查该位置是否存在且可写。")]
     Open { path: String, detail: String },
     #[error("数据库“{path}”已在案例填报助手的窗口中打开（或有其他命令正在修改它），同一时间只能由一个程序修改。请在那个窗口中操作，或先关闭那个窗口再重试。")]
@@ -189,8 +191,8 @@ impl Store {
     /// [`Store::open`], waiting up to `wait` for another process's writer lock.
     pub fn open_waiting(path: &Path, wait: std::time::Duration) -> Result<Store, StoreError> {
         let shown = path.display().to_string();
-        prepare(path, true)?;
-        let lock = lock::acquire(path, wait, true).map_err(|e| lock_error(&shown, e))?;
+        prepare(path, true).map_err(at_open)?;
+        let lock = lock::acquire(path, wait, true).map_err(|e| at_open(lock_error(&shown, e)))?;
         Store::open_locked(path, lock)
     }
 
@@ -239,7 +241,7 @@ impl Store {
             Err(e) => {
                 before.remove_new(path, lock.created);
                 drop(lock);
-                Err(e)
+                Err(at_open(e))
             }
         }
     }
@@ -934,6 +936,23 @@ fn inspect(
     if std::fs::metadata(path).map(|m| m.len()).unwrap_or(0) == 0 {
         return Ok(None);
     }
+    if !view && std::fs::metadata(sidecar(path, "-journal")).is_ok_and(|m| m.len() > 0) {
+        // A rollback journal left by a process killed while creating the database (before
+        // it was switched to WAL): a read-only connection cannot roll it back. Ours or still
+        // empty: let SQLite roll it back; anything else is not ours to touch.
+        if !header_is_ours_or_empty(path) {
+            return Err(StoreError::NotOurs { path: shown });
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| sql_error(&shown, e))?;
+        conn.busy_timeout(LOCK_WAIT)
+            .map_err(|e| sql_error_on(&conn, &shown, e))?;
+        conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))
+            .map_err(|e| sql_error_on(&conn, &shown, e))?;
+    }
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = if view {
         Connection::open_with_flags(read_only_uri(path), flags | OpenFlags::SQLITE_OPEN_URI)
@@ -954,6 +973,21 @@ fn inspect(
     }
     quick_check(&conn, &shown, budget)?;
     Ok(version)
+}
+
+/// From the file's header alone: our application id, or a database with nothing in it yet
+/// (no application id, version 0, at most one page).
+fn header_is_ours_or_empty(path: &Path) -> bool {
+    use std::io::Read;
+    let mut h = [0u8; 100];
+    let Ok(mut f) = std::fs::File::open(path) else {
+        return false;
+    };
+    if f.read_exact(&mut h).is_err() || &h[..16] != b"SQLite format 3\0" {
+        return false;
+    }
+    let be = |i: usize| u32::from_be_bytes([h[i], h[i + 1], h[i + 2], h[i + 3]]);
+    be(68) as i32 == APPLICATION_ID || (be(68) == 0 && be(60) == 0 && be(28) <= 1)
 }
 
 /// `PRAGMA quick_check`, interrupted after `budget` (then the database counts as intact: what
@@ -1082,6 +1116,14 @@ fn read_only_uri(path: &Path) -> String {
     }
     uri.push_str("?mode=ro&readonly_shm=1");
     uri
+}
+
+/// A full disk met while opening is told as such (nothing was being saved).
+fn at_open(e: StoreError) -> StoreError {
+    match e {
+        StoreError::DiskFull { path } => StoreError::DiskFullAtOpen { path },
+        e => e,
+    }
 }
 
 fn lock_error(shown: &str, e: lock::LockError) -> StoreError {

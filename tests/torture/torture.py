@@ -386,6 +386,53 @@ def damaged(work, _n):
     return f"{len(results)} kinds ({', '.join(results)}), 5 commands each, all refused, all unchanged"
 
 
+HOT_JOURNAL = """
+import os, sqlite3, sys
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("PRAGMA cache_size=1")
+c.execute("BEGIN IMMEDIATE")
+for i in range(40):
+    c.execute(sys.argv[2], ("x" * 2000,))
+os._exit(0)  # killed mid-transaction: the rollback journal stays hot
+"""
+
+
+def hot_journal(work, _n):
+    """A rollback journal left by a process killed mid-transaction (ours: killed while the new
+    database was not yet in WAL mode; another program's): ours is rolled back and opens,
+    another program's is refused byte-identical."""
+    ours = os.path.join(work, "ours")
+    os.mkdir(ours)
+    db = os.path.join(ours, "cases.db")
+    make_db(db, cases=10)
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA journal_mode=DELETE")
+    con.close()
+    subprocess.run([sys.executable, "-c", HOT_JOURNAL, db,
+                    "UPDATE revisions SET data = data || ?"], check=True)
+    check(os.path.getsize(db + "-journal") > 0, "no hot journal was left")
+    p = cli(db, "--json", "cases", "list")
+    check(p.returncode == 0 and len(json.loads(p.stdout)) == 10, f"ours: {text(p.stderr)}")
+    chain_check(db, [])
+    foreign = os.path.join(work, "foreign")
+    os.mkdir(foreign)
+    fdb = os.path.join(foreign, "cases.db")
+    con = sqlite3.connect(fdb)
+    con.execute("CREATE TABLE notes(t TEXT)")
+    con.executemany("INSERT INTO notes VALUES (?)", [("y" * 2000,)] * 50)
+    con.commit()
+    con.close()
+    subprocess.run([sys.executable, "-c", HOT_JOURNAL, fdb, "UPDATE notes SET t = t || ?"],
+                   check=True)
+    before = folder_state(foreign)
+    for args in (["cases", "list"], ["case", "new"]):
+        p = cli(fdb, *args)
+        check(p.returncode == 2 and "不是填报助手的数据库" in text(p.stderr),
+              f"foreign: {p.returncode} {text(p.stderr)}")
+        check(folder_state(foreign) == before, "foreign: the folder changed")
+    return "ours rolled back and opened (10 cases, chain intact); another program's refused, unchanged"
+
+
 def diskfull(work, _n):
     """A 1 MiB tmpfs filled up: at open (creating), during a save, during docx. A clear
     message, nothing half-written, works again after space is freed."""
@@ -442,7 +489,14 @@ def diskfull(work, _n):
         chain_check(db, [])
         p = cli(db, "case", "import-json", big)
         check(p.returncode == 0, f"save after freeing space again: {text(p.stderr)}")
-        # 3. docx into a full disk.
+        # 3. Opening an existing database on a full disk (SQLite needs room for its -shm).
+        fill(0)
+        p = cli(db, "cases", "list")
+        err = text(p.stderr)
+        check(p.returncode in (0, 2) and (p.returncode == 0 or "磁盘" in err), f"open existing on a full disk: {err}")
+        no_litter("open existing on a full disk")
+        os.remove(filler)
+        # 4. docx into a full disk.
         fill(4 * 1024)
         out = os.path.join(mnt, "推荐表.docx")
         p = cli(db, "docx", cid, "-o", out)
@@ -532,6 +586,7 @@ CHECKS = {
     "concurrent": (concurrent, 6, 60),
     "app_cli": (app_cli, 15, 100),
     "damaged": (damaged, 1, 1),
+    "hot_journal": (hot_journal, 1, 1),
     "diskfull": (diskfull, 1, 1),
     "pipes": (pipes, 1, 1),
     "oversized": (oversized, 1, 1),
