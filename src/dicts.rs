@@ -13,6 +13,9 @@ pub struct Dicts {
     pub provinces: Vec<String>,
     pub separately_planned_cities: Vec<String>,
     pub corps: Vec<String>,
+    /// The province each 计划单列市 and the 兵团 lie in.
+    #[serde(default)]
+    pub unit_provinces: std::collections::BTreeMap<String, String>,
     pub platforms: Vec<String>,
 }
 
@@ -43,6 +46,10 @@ mod tests {
         assert!(d.ethnicities.contains(&"汉族".to_string()));
         assert!(d.ethnicities.contains(&"基诺族".to_string()));
         assert_eq!(d.submitting_units().len(), 37);
+        for u in d.separately_planned_cities.iter().chain(&d.corps) {
+            let p = &d.unit_provinces[u];
+            assert!(d.provinces.contains(p), "{u} → {p}");
+        }
         assert!(d.political_statuses.contains(&"中共党员".to_string()));
         assert!(d.political_statuses.contains(&"群众".to_string()));
         assert_eq!(d.political_statuses.len(), 13);

@@ -34,7 +34,7 @@ fn all_parts(path: &Path) -> String {
     let mut out = String::new();
     for i in 0..z.len() {
         let mut e = z.by_index(i).unwrap();
-        if e.name().ends_with(".xml") {
+        if e.name().unwrap().ends_with(".xml") {
             e.read_to_string(&mut out).unwrap();
         }
     }

@@ -60,10 +60,13 @@ fn every_earlier_version_migrates_without_losing_a_case() {
         assert_eq!(store.get_case(case.id).unwrap(), case, "from v{from}");
         let list = store.list_cases(&ListQuery::default()).unwrap();
         assert_eq!(list.len(), 1);
-        // The list columns added by version 2 are filled in from the case.
-        assert_eq!(list[0].completeness, 100);
-        assert_eq!(list[0].errors, 0);
-        assert_eq!(list[0].title, case.intro.title);
+        // The list columns added by version 2 are filled in from the case (a row written as
+        // version 1 wrote it; from v2 on, the writer filled them).
+        if from < 2 {
+            assert_eq!(list[0].completeness, 100);
+            assert_eq!(list[0].errors, 0);
+            assert_eq!(list[0].title, case.intro.title);
+        }
         let h = store.history(case.id).unwrap();
         assert_eq!(h[0].office, "台江县商务局");
     }

@@ -139,6 +139,34 @@ pub(crate) fn fixup(mut parts: Vec<Part>, props: &Properties) -> Result<Vec<u8>,
     zip_parts(&parts)
 }
 
+/// Marks the first `rows` rows of every table in `word/document.xml` as header rows, repeated
+/// at the top of every printed page (`w:tblHeader`; docx-rs 0.4.22 cannot write it). Call before
+/// [`fixup`], which puts `w:trPr` where the schema wants it.
+pub(crate) fn repeat_header_rows(parts: &mut [Part], rows: usize) -> Result<(), String> {
+    let name = "word/document.xml";
+    let part = parts
+        .iter_mut()
+        .find(|p| p.name == name)
+        .ok_or_else(|| format!("缺少 {name}"))?;
+    let mut doc = XmlDoc::parse(&part.data).map_err(|e| format!("{name}：{e}"))?;
+    doc.root.walk_mut(&mut |el| {
+        if el.name != "w:tbl" {
+            return;
+        }
+        for tr in el.elements_mut().filter(|e| e.name == "w:tr").take(rows) {
+            if tr.find("w:trPr").is_none() {
+                tr.children.insert(0, Node::Element(Element::new("w:trPr")));
+            }
+            let pr = tr.find_mut("w:trPr").expect("just added");
+            if pr.find("w:tblHeader").is_none() {
+                pr.children.push(Node::Element(Element::new("w:tblHeader")));
+            }
+        }
+    });
+    part.data = doc.to_bytes();
+    Ok(())
+}
+
 // ---- 0. unreachable parts, theme ----------------------------------------------------------
 
 /// The `.rels` part holding the relationships of `part`: `word/document.xml` →
@@ -1278,7 +1306,10 @@ mod tests {
         ];
         let bytes = zip_parts(&parts).unwrap();
         let mut z = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
-        assert_eq!(z.by_index(0).unwrap().name(), "[Content_Types].xml");
+        assert_eq!(
+            z.by_index(0).unwrap().name().unwrap(),
+            "[Content_Types].xml"
+        );
         let doc = z.by_name("word/document.xml").unwrap();
         assert_eq!(doc.compression(), zip::CompressionMethod::Deflated);
         assert!(doc.compressed_size() < doc.size() / 10);

@@ -70,42 +70,42 @@ pub(crate) const FONT_DECLS: [FontDecl; 5] = [
 // ---- sizes (half-points) -------------------------------------------------------------------
 
 /// 小二 18 pt: the form title.
-const SZ_TITLE: usize = 36;
+pub(crate) const SZ_TITLE: usize = 36;
 /// 三号 16 pt: "附件1".
-const SZ_LABEL_ATTACHMENT: usize = 32;
+pub(crate) const SZ_LABEL_ATTACHMENT: usize = 32;
 /// 小三 15 pt: the activity name heading the 案例简介 cell.
 const SZ_ACTIVITY: usize = 30;
 /// 小四 12 pt: table labels, values, headings and body text.
-const SZ_TEXT: usize = 24;
+pub(crate) const SZ_TEXT: usize = 24;
 /// 五号 10.5 pt: captions, header, footer.
-const SZ_SMALL: usize = 21;
+pub(crate) const SZ_SMALL: usize = 21;
 
 // ---- lengths (twips) -----------------------------------------------------------------------
 
-const PAGE_W: u32 = 11906; // A4 210 mm
-const PAGE_H: u32 = 16838; // A4 297 mm
-const MARGIN_TOP: i32 = 1440; // 2.54 cm
-const MARGIN_BOTTOM: i32 = 1440;
-const MARGIN_SIDE: i32 = 1304; // 2.3 cm
-const MARGIN_HEADER: i32 = 851; // 1.5 cm
-const MARGIN_FOOTER: i32 = 851;
+pub(crate) const PAGE_W: u32 = 11906; // A4 210 mm
+pub(crate) const PAGE_H: u32 = 16838; // A4 297 mm
+pub(crate) const MARGIN_TOP: i32 = 1440; // 2.54 cm
+pub(crate) const MARGIN_BOTTOM: i32 = 1440;
+pub(crate) const MARGIN_SIDE: i32 = 1304; // 2.3 cm
+pub(crate) const MARGIN_HEADER: i32 = 851; // 1.5 cm
+pub(crate) const MARGIN_FOOTER: i32 = 851;
 /// Left and right padding inside every cell.
-const CELL_PAD: usize = 100;
+pub(crate) const CELL_PAD: usize = 100;
 /// The 8-column grid; sums to the text width (A4 minus 2 × 2.3 cm). The first column holds
 /// 6 字 of 小四 per line (so "推荐单位意见" is one line), the text column 31 字.
 const GRID: [usize; 8] = [1656, 1000, 740, 1604, 1420, 920, 740, 1218];
 const TABLE_W: usize = 9298;
 /// Exact line pitch of table and body text: 20 pt for 小四.
-const LINE_TEXT: i32 = 400;
-const LINE_TITLE: i32 = 600;
-const LINE_ATTACHMENT: i32 = 560;
+pub(crate) const LINE_TEXT: i32 = 400;
+pub(crate) const LINE_TITLE: i32 = 600;
+pub(crate) const LINE_ATTACHMENT: i32 = 560;
 const LINE_SMALL: i32 = 300;
 /// First-line indent of 2 字 at 小四: 2 × 12 pt × 20.
 const INDENT_2: i32 = 2 * (SZ_TEXT as i32 / 2) * 20;
 /// Minimum height of the rows of the upper table (1 cm).
 const ROW_MIN: f32 = 567.0;
 /// Table border: single, 0.75 pt.
-const BORDER_SZ: usize = 6;
+pub(crate) const BORDER_SZ: usize = 6;
 
 /// Print resolution the pictures are prepared for.
 pub const PRINT_DPI: u32 = 150;
@@ -212,7 +212,7 @@ fn picture_emu(w: u32, h: u32) -> (u32, u32) {
 // ---- text helpers --------------------------------------------------------------------------
 
 /// Fonts of a run: Latin in Times New Roman, Chinese in `east`.
-fn fonts(east: &str) -> RunFonts {
+pub(crate) fn fonts(east: &str) -> RunFonts {
     RunFonts::new()
         .ascii(LATIN)
         .hi_ansi(LATIN)
@@ -223,20 +223,20 @@ fn fonts(east: &str) -> RunFonts {
 
 /// How a piece of text is printed.
 #[derive(Clone, Copy)]
-struct Look {
-    font: &'static str,
-    size: usize,
-    bold: bool,
-    color: Option<&'static str>,
+pub(crate) struct Look {
+    pub font: &'static str,
+    pub size: usize,
+    pub bold: bool,
+    pub color: Option<&'static str>,
 }
 
-const LABEL: Look = Look {
+pub(crate) const LABEL: Look = Look {
     font: SONG,
     size: SZ_TEXT,
     bold: false,
     color: None,
 };
-const VALUE: Look = Look {
+pub(crate) const VALUE: Look = Look {
     font: FANGSONG,
     size: SZ_TEXT,
     bold: false,
@@ -285,7 +285,7 @@ fn bare_run(look: Look) -> Run {
 }
 
 /// Adds `text` as runs: line breaks become `<w:br/>`, tabs `<w:tab/>`.
-fn add_text(mut p: Paragraph, text: &str, look: Look) -> Paragraph {
+pub(crate) fn add_text(mut p: Paragraph, text: &str, look: Look) -> Paragraph {
     let text = xml_safe(text);
     for (i, line) in text.split('\n').enumerate() {
         if i > 0 {
@@ -305,7 +305,7 @@ fn add_text(mut p: Paragraph, text: &str, look: Look) -> Paragraph {
 
 /// A paragraph with exact line spacing, no spacing before/after, and the paragraph mark in
 /// the given look (so empty paragraphs have the same height).
-fn para(align: AlignmentType, line: i32, look: Look) -> Paragraph {
+pub(crate) fn para(align: AlignmentType, line: i32, look: Look) -> Paragraph {
     Paragraph::new()
         .align(align)
         .line_spacing(
@@ -330,7 +330,7 @@ fn body_para(look: Look) -> Paragraph {
     )
 }
 
-fn text_para(align: AlignmentType, text: &str, look: Look) -> Paragraph {
+pub(crate) fn text_para(align: AlignmentType, text: &str, look: Look) -> Paragraph {
     add_text(para(align, LINE_TEXT, look), text, look)
 }
 
@@ -808,7 +808,7 @@ fn draft_header() -> Header {
 }
 
 /// Footer: "第 N 页 共 M 页", centered.
-fn page_footer() -> Footer {
+pub(crate) fn page_footer() -> Footer {
     let f = || fonts(SMALL.font);
     let field = |instr: InstrText| {
         Run::new()

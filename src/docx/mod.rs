@@ -19,6 +19,7 @@ mod fixup;
 mod layout;
 mod pictures;
 pub mod read;
+mod summary;
 mod write;
 mod xml;
 
@@ -26,6 +27,7 @@ pub use batch::{write_batch, write_case_docx, BatchOutcome, Failed, Progress, Wr
 pub use layout::{picture_box_px, PRINT_DPI, PRINT_JPEG_QUALITY};
 pub use pictures::{prepare_pictures, print_picture};
 pub use read::{read_docx, read_docx_bytes, DocxRead, EmbeddedPicture, ReadError, ReadReport};
+pub use summary::{summary_docx, SummaryRow, SUMMARY_COLUMNS, SUMMARY_DATE, SUMMARY_SIGNATURE};
 pub use write::write_docx_atomic;
 
 use crate::campaign::Campaign;

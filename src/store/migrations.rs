@@ -9,7 +9,7 @@ use crate::dicts::Dicts;
 use crate::validate::validate;
 use rusqlite::{params, Connection, TransactionBehavior};
 
-pub const LATEST_VERSION: i64 = 2;
+pub const LATEST_VERSION: i64 = 3;
 
 /// Version 1: settings, cases with their head JSON, and the append-only revision log.
 pub(crate) const V1: &str = "
@@ -83,6 +83,8 @@ pub fn migrate_to(
                 tx.execute_batch(V2)?;
                 backfill_v2(&tx, campaign, dicts)?;
             }
+            // The provincial desk: 案例库 list, 省级意见, order, overrides (store/province.rs).
+            3 => tx.execute_batch(super::province::V3)?,
             _ => unreachable!("every version up to LATEST_VERSION has a step"),
         }
         tx.execute_batch(&format!(

@@ -13,6 +13,7 @@ mod attachments;
 mod docx_import;
 mod lock;
 mod migrations;
+mod province;
 
 use crate::campaign::Campaign;
 use crate::dicts::Dicts;
@@ -29,6 +30,7 @@ pub use attachments::{Files, THUMBNAIL_SIDE};
 pub use docx_import::Imported;
 pub use lock::LOCK_WAIT;
 pub use migrations::{migrate_to, LATEST_VERSION};
+pub use province::{outside_unit, Desk, DeskCase, LibraryInfo, Opinion};
 
 /// Identifies our databases (PRAGMA application_id): "TBAO".
 pub const APPLICATION_ID: i32 = 0x5442_414F;
@@ -80,6 +82,10 @@ pub enum StoreError {
     },
     #[error("数据库中案例 {id} 的内容无法读取（{detail}），请联系技术支持并保留数据库文件。")]
     Corrupt { id: String, detail: String },
+    #[error("“{name}”不是可报送的单位。请填写 31 个省（区、市）、5 个计划单列市或新疆生产建设兵团之一，例如“贵州省”或“宁波市”。")]
+    UnknownUnit { name: String },
+    #[error("让案例库中已有的人员计入名额，需要填写理由（例如“名单中是同名的另一人”）。")]
+    OverrideReason,
     #[error(transparent)]
     Media(#[from] crate::media::MediaError),
     #[error("数据库操作失败（{0}）。请重试；若反复出现，请保留数据库文件并联系技术支持。")]

@@ -56,6 +56,50 @@ pub enum Command {
     },
     /// 检查视频文件（只读文件头）：时长 3–5 分钟、1920×1080、16:9 横屏、不超过 1GB、mp4/mpg/mov
     CheckVideo { file: PathBuf },
+    /// 设置或查看报送单位（31 个省区市、5 个计划单列市、新疆生产建设兵团之一）
+    Unit { name: Option<String> },
+    /// 案例库名单：导入、检查、说明理由
+    Library {
+        #[command(subcommand)]
+        command: LibraryCommand,
+    },
+    /// 生成省级汇总表（附件2）：-o 文件名以 .xlsx 或 .docx 结尾
+    Summary {
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// 生成报送材料（汇总表、各案例材料、材料清单、分卷压缩包和邮件）到 -o 新文件夹
+    Package {
+        #[arg(short, long)]
+        output: PathBuf,
+        /// 每个压缩包（邮件附件）的上限，默认 45MB
+        #[arg(long, value_name = "SIZE")]
+        part_size: Option<String>,
+    },
+    /// 设置案例的省级意见：同意 / 不同意 / 清除
+    Opinion { id: String, value: String },
+    /// 设置报送顺序（序号）：按给出的顺序排在最前，其余案例保持原顺序
+    Order {
+        #[arg(required = true)]
+        ids: Vec<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LibraryCommand {
+    /// 导入案例库名单（xlsx、xls、ods、csv；WPS 的 .et 请先另存为 .xlsx），替换原有名单
+    Import { file: PathBuf },
+    /// 用案例库名单检查全部案例：同名同县、联系方式相同的标出，同名不同地区只提示；有标出时退出码为 1
+    Check,
+    /// 让被案例库标出的案例计入名额（须填写理由）；--clear 取消
+    Override {
+        id: String,
+        /// 理由，例如“名单中是同名的另一人”
+        #[arg(long)]
+        reason: Option<String>,
+        #[arg(long)]
+        clear: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -23,6 +23,12 @@ pub enum CliError {
     NoSuchCase(String),
     #[error("编号“{0}”对应多个案例，请多写几位。")]
     Ambiguous(String),
+    #[error(transparent)]
+    Library(#[from] tianbao::library::LibraryError),
+    #[error(transparent)]
+    Summary(#[from] tianbao::summary::SummaryError),
+    #[error(transparent)]
+    Package(#[from] tianbao::package::PackageError),
     #[error("{0}")]
     Other(String),
 }

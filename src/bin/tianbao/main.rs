@@ -7,6 +7,7 @@
 //! `print` (the console text of reports), `error` (the CLI's error type).
 
 mod args;
+mod desk;
 mod error;
 mod print;
 mod run;

@@ -1,6 +1,7 @@
 //! The commands: each one a few calls into the library and the text (or JSON) it prints.
 
 use crate::args::{CaseCommand, CasesCommand, Cli, Command};
+use crate::desk;
 use crate::error::CliError;
 use crate::print;
 use std::io::Read;
@@ -18,7 +19,7 @@ pub struct Output {
     pub code: i32,
 }
 
-fn ok(text: String) -> Result<Output, CliError> {
+pub(crate) fn ok(text: String) -> Result<Output, CliError> {
     Ok(Output { text, code: 0 })
 }
 
@@ -110,6 +111,14 @@ pub fn run(cli: Cli) -> Result<Output, CliError> {
                 print::video_report(&report)
             })
         }
+        Command::Unit { name } => desk::run_unit(cli.db, name, json),
+        Command::Library { command } => desk::run_library(cli.db, command, json),
+        Command::Summary { output } => desk::run_summary(cli.db, &output, json),
+        Command::Package { output, part_size } => {
+            desk::run_package(cli.db, &output, part_size.as_deref(), json)
+        }
+        Command::Opinion { id, value } => desk::run_opinion(cli.db, &id, &value, json),
+        Command::Order { ids } => desk::run_order(cli.db, &ids, json),
     }
 }
 
@@ -290,12 +299,12 @@ fn run_docx(
 
 /// Opens the database to change it (waits a few seconds for another command saving; fails
 /// while the app's window has it open).
-fn open(db: Option<PathBuf>) -> Result<Store, CliError> {
+pub(crate) fn open(db: Option<PathBuf>) -> Result<Store, CliError> {
     Ok(Store::open(&db_path(db)?)?)
 }
 
 /// Opens the database to read it: a read-only view while the app's window has it open.
-fn open_read_only(db: Option<PathBuf>) -> Result<Store, CliError> {
+pub(crate) fn open_read_only(db: Option<PathBuf>) -> Result<Store, CliError> {
     Ok(Store::open_read_only(&db_path(db)?)?)
 }
 
@@ -307,7 +316,7 @@ fn db_path(db: Option<PathBuf>) -> Result<PathBuf, CliError> {
 }
 
 /// Finds a case by its full id or a unique prefix of it, in the list or the 回收站.
-fn resolve(store: &Store, prefix: &str) -> Result<CaseId, CliError> {
+pub(crate) fn resolve(store: &Store, prefix: &str) -> Result<CaseId, CliError> {
     let prefix = prefix.trim().to_ascii_lowercase();
     if let Ok(id) = uuid::Uuid::parse_str(&prefix) {
         return Ok(id);
@@ -393,6 +402,6 @@ fn read_input(file: Option<&Path>, limit: u64) -> Result<String, CliError> {
     })
 }
 
-fn to_json<T: serde::Serialize>(v: &T) -> String {
+pub(crate) fn to_json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
 }

@@ -1,0 +1,226 @@
+//! The 省级汇总表 (附件2) as a .docx, for printing and stamping: "附件2", the title, one table
+//! 序号 | 姓名 | 所在地区 | 从事直播领域 | 联系方式 | 省级意见（是否同意） with exactly as many
+//! numbered rows as the campaign says (blank rows when fewer cases), the header row repeated on
+//! every printed page, then "省级推荐单位（盖章）：" and "年 月 日". A4 portrait, the fonts and
+//! page of the 推荐表; valid OOXML through the same [`super::fixup`].
+
+use super::fixup::{self, Properties};
+use super::layout::{
+    add_text, fonts, page_footer, para, text_para, Look, BORDER_SZ, CELL_PAD, FANGSONG, FONT_DECLS,
+    HEI, LABEL, LINE_ATTACHMENT, LINE_TEXT, LINE_TITLE, MARGIN_BOTTOM, MARGIN_FOOTER,
+    MARGIN_HEADER, MARGIN_SIDE, MARGIN_TOP, PAGE_H, PAGE_W, SZ_LABEL_ATTACHMENT, SZ_TITLE,
+    TITLE_FONT,
+};
+use super::{DocxError, APPLICATION};
+use crate::campaign::Campaign;
+use docx_rs::*;
+use serde::{Deserialize, Serialize};
+
+/// The column headings of the 汇总表, as printed.
+pub const SUMMARY_COLUMNS: [&str; 6] = [
+    "序号",
+    "姓名",
+    "所在地区",
+    "从事直播领域",
+    "联系方式",
+    "省级意见（是否同意）",
+];
+/// Printed under the table, for the stamp.
+pub const SUMMARY_SIGNATURE: &str = "省级推荐单位（盖章）：";
+/// Printed under the signature line, for the date written by hand.
+pub const SUMMARY_DATE: &str = "年　　月　　日";
+
+/// One case as listed in the 汇总表.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct SummaryRow {
+    pub name: String,
+    /// 所在地区 in full (省 市 县 乡 村 in one line).
+    pub region: String,
+    pub field: String,
+    pub phone: String,
+    /// 同意 / 不同意.
+    pub opinion: String,
+}
+
+/// The widths of the six columns in twips; they sum to the text width of the page.
+const COLS: [usize; 6] = [760, 1300, 2900, 1700, 1540, 1098];
+/// 五号 in the table, so that a full 所在地区 takes two lines at most.
+const SZ_CELL: usize = 21;
+const LINE_CELL: i32 = 300;
+/// Rows at least 0.9 cm high.
+const ROW_MIN: f32 = 510.0;
+
+fn cell_look() -> Look {
+    Look {
+        font: FANGSONG,
+        size: SZ_CELL,
+        bold: false,
+        color: None,
+    }
+}
+
+fn cell(col: usize, text: &str, look: Look, align: AlignmentType) -> TableCell {
+    TableCell::new()
+        .width(COLS[col], WidthType::Dxa)
+        .vertical_align(VAlignType::Center)
+        .add_paragraph(add_text(para(align, LINE_CELL, look), text.trim(), look))
+}
+
+/// The 汇总表 as the bytes of a .docx. `rows` beyond the campaign's row count are refused by the
+/// caller (the quota); here they would simply be listed.
+pub fn summary_docx(
+    unit: &str,
+    rows: &[SummaryRow],
+    campaign: &Campaign,
+) -> Result<Vec<u8>, DocxError> {
+    let head_look = Look {
+        font: HEI,
+        size: SZ_CELL,
+        bold: false,
+        color: None,
+    };
+    let header = TableRow::new(
+        SUMMARY_COLUMNS
+            .iter()
+            .enumerate()
+            .map(|(i, h)| cell(i, h, head_look, AlignmentType::Center))
+            .collect(),
+    )
+    .row_height(ROW_MIN)
+    .height_rule(HeightRule::AtLeast)
+    .cant_split();
+    let mut table_rows = vec![header];
+    let n = campaign.summary_rows.max(rows.len());
+    for i in 0..n {
+        let r = rows.get(i).cloned().unwrap_or_default();
+        let look = cell_look();
+        use AlignmentType::{Center, Left};
+        let cells = vec![
+            cell(0, &(i + 1).to_string(), look, Center),
+            cell(1, &r.name, look, Center),
+            cell(2, &r.region, look, Left),
+            cell(3, &r.field, look, Center),
+            cell(4, &r.phone, look, Center),
+            cell(5, &r.opinion, look, Center),
+        ];
+        table_rows.push(
+            TableRow::new(cells)
+                .row_height(ROW_MIN)
+                .height_rule(HeightRule::AtLeast)
+                .cant_split(),
+        );
+    }
+    let border = |pos| {
+        TableBorder::new(pos)
+            .size(BORDER_SZ)
+            .border_type(BorderType::Single)
+    };
+    let table = Table::new(table_rows)
+        .set_grid(COLS.to_vec())
+        .width(COLS.iter().sum(), WidthType::Dxa)
+        .layout(TableLayoutType::Fixed)
+        .align(TableAlignmentType::Center)
+        .margins(TableCellMargins::new().margin(0, CELL_PAD, 0, CELL_PAD))
+        .set_borders(
+            TableBorders::new()
+                .set(border(TableBorderPosition::Top))
+                .set(border(TableBorderPosition::Left))
+                .set(border(TableBorderPosition::Bottom))
+                .set(border(TableBorderPosition::Right))
+                .set(border(TableBorderPosition::InsideH))
+                .set(border(TableBorderPosition::InsideV)),
+        );
+    let attachment = Look {
+        font: HEI,
+        size: SZ_LABEL_ATTACHMENT,
+        bold: false,
+        color: None,
+    };
+    let title = Look {
+        font: TITLE_FONT,
+        size: SZ_TITLE,
+        bold: false,
+        color: None,
+    };
+    let blank = || para(AlignmentType::Left, LINE_TEXT, LABEL);
+    let right =
+        |t: &str| text_para(AlignmentType::Right, t, LABEL).indent(None, None, Some(960), None);
+    let mut docx = Docx::new()
+        .page_size(PAGE_W, PAGE_H)
+        .page_margin(
+            PageMargin::new()
+                .top(MARGIN_TOP)
+                .bottom(MARGIN_BOTTOM)
+                .left(MARGIN_SIDE)
+                .right(MARGIN_SIDE)
+                .header(MARGIN_HEADER)
+                .footer(MARGIN_FOOTER)
+                .gutter(0),
+        )
+        .default_fonts(fonts(FANGSONG))
+        .default_size(SZ_CELL)
+        .add_paragraph(add_text(
+            para(AlignmentType::Left, LINE_ATTACHMENT, attachment),
+            &campaign.summary_label,
+            attachment,
+        ))
+        .add_paragraph(add_text(
+            para(AlignmentType::Center, LINE_TITLE, title)
+                .line_spacing(
+                    LineSpacing::new()
+                        .line_rule(LineSpacingType::Exact)
+                        .line(LINE_TITLE)
+                        .before(120)
+                        .after(240),
+                )
+                .keep_next(true),
+            &campaign.summary_title,
+            title,
+        ))
+        .add_table(table)
+        .add_paragraph(blank().keep_next(true))
+        .add_paragraph(
+            text_para(AlignmentType::Left, SUMMARY_SIGNATURE, LABEL)
+                .indent(Some(4200), None, None, None)
+                .keep_next(true),
+        )
+        .add_paragraph(blank().keep_next(true))
+        .add_paragraph(right(SUMMARY_DATE))
+        .footer(page_footer());
+    docx.document = docx
+        .document
+        .doc_grid(DocGrid::with_empty().grid_type(DocGridType::Default));
+    let mut parts = fixup::parts_of(docx.build());
+    let internal = |detail: String| DocxError::Internal {
+        case: campaign.summary_title.clone(),
+        detail,
+    };
+    fixup::repeat_header_rows(&mut parts, 1).map_err(internal)?;
+    let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let props = Properties {
+        title: format!("{}（{unit}）", campaign.summary_title),
+        subject: campaign.activity_name.clone(),
+        creator: unit.to_string(),
+        keywords: campaign.activity_name.clone(),
+        description: String::new(),
+        created: now.clone(),
+        modified: now,
+        application: APPLICATION.to_string(),
+        fonts: FONT_DECLS.to_vec(),
+        custom: Vec::new(),
+    };
+    fixup::fixup(parts, &props).map_err(internal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_fill_the_text_width() {
+        assert_eq!(
+            COLS.iter().sum::<usize>() as i32,
+            PAGE_W as i32 - 2 * MARGIN_SIDE
+        );
+    }
+}
