@@ -145,6 +145,11 @@ pub fn plan(store: &Store, today: chrono::NaiveDate) -> Result<Plan, PackageErro
     })
 }
 
+/// [`plan`] as of today (local date).
+pub fn plan_today(store: &Store) -> Result<Plan, PackageError> {
+    plan(store, chrono::Local::now().date_naive())
+}
+
 /// The check over a provincial view and the loaded 同意 cases with their reports.
 pub fn check_desk(
     desk: &Desk,

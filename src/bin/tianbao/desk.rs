@@ -202,8 +202,7 @@ pub fn run_package(
             None => package::DEFAULT_PART_BYTES,
         },
     };
-    let today = chrono::Local::now().date_naive();
-    let plan = package::plan(&store, today)?;
+    let plan = package::plan_today(&store)?;
     let files = store.files();
     drop(store);
     let check_text = |c: &package::Check| {
