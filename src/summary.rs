@@ -68,7 +68,7 @@ pub fn check_quota(rows: &[SummaryRow], campaign: &Campaign) -> Result<(), Summa
 }
 
 /// Column widths in Excel's character units (one CJK character of 宋体 11 pt ≈ 2 units).
-const WIDTHS: [f64; 6] = [6.0, 12.0, 44.0, 18.0, 16.0, 12.0];
+const WIDTHS: [f64; 6] = [6.0, 16.0, 46.0, 16.0, 15.0, 20.0];
 /// 宋体: the font every cell is declared in; charset 134 = GB2312.
 const FONT: &str = "宋体";
 const CHARSET_GB2312: u8 = 134;

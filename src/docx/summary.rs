@@ -6,10 +6,9 @@
 
 use super::fixup::{self, Properties};
 use super::layout::{
-    add_text, fonts, page_footer, para, text_para, Look, BORDER_SZ, CELL_PAD, FANGSONG, FONT_DECLS,
-    HEI, LABEL, LINE_ATTACHMENT, LINE_TEXT, LINE_TITLE, MARGIN_BOTTOM, MARGIN_FOOTER,
-    MARGIN_HEADER, MARGIN_SIDE, MARGIN_TOP, PAGE_H, PAGE_W, SZ_LABEL_ATTACHMENT, SZ_TITLE,
-    TITLE_FONT,
+    add_text, fonts, page_footer, para, text_para, Look, BORDER_SZ, FANGSONG, FONT_DECLS, HEI,
+    LABEL, LINE_ATTACHMENT, LINE_TEXT, LINE_TITLE, MARGIN_FOOTER, MARGIN_HEADER, MARGIN_SIDE,
+    PAGE_H, PAGE_W, SZ_LABEL_ATTACHMENT, SZ_TITLE, TITLE_FONT,
 };
 use super::{DocxError, APPLICATION};
 use crate::campaign::Campaign;
@@ -42,13 +41,21 @@ pub struct SummaryRow {
     pub opinion: String,
 }
 
-/// The widths of the six columns in twips; they sum to the text width of the page.
-const COLS: [usize; 6] = [760, 1300, 2900, 1700, 1540, 1098];
+/// The widths of the six columns in twips; they sum to the text width of the page. 所在地区
+/// holds 13 字 of 五号 per line (a full region takes two lines), 从事直播领域 6 字, 联系方式 a
+/// landline with its area code, 省级意见 "（是否同意）" on its second line.
+const COLS: [usize; 6] = [600, 1150, 2880, 1450, 1800, 1418];
+/// Left and right padding inside the cells (0.1 cm).
+const PAD: usize = 57;
 /// 五号 in the table, so that a full 所在地区 takes two lines at most.
 const SZ_CELL: usize = 21;
-const LINE_CELL: i32 = 300;
-/// Rows at least 0.9 cm high.
-const ROW_MIN: f32 = 510.0;
+/// Exact line pitch in the table (13 pt): 20 rows of two lines, the title and the signature
+/// fit one A4 page.
+const LINE_CELL: i32 = 260;
+/// Rows at least 0.8 cm high.
+const ROW_MIN: f32 = 454.0;
+/// Top and bottom margins (2 cm) of the 汇总表, tighter than the 推荐表's.
+const MARGIN_TB: i32 = 1134;
 
 fn cell_look() -> Look {
     Look {
@@ -83,7 +90,11 @@ pub fn summary_docx(
         SUMMARY_COLUMNS
             .iter()
             .enumerate()
-            .map(|(i, h)| cell(i, h, head_look, AlignmentType::Center))
+            .map(|(i, h)| {
+                // "省级意见（是否同意）" breaks before its parenthesis.
+                let label = h.replacen('（', "\n（", usize::from(i == 5));
+                cell(i, &label, head_look, AlignmentType::Center)
+            })
             .collect(),
     )
     .row_height(ROW_MIN)
@@ -120,7 +131,7 @@ pub fn summary_docx(
         .width(COLS.iter().sum(), WidthType::Dxa)
         .layout(TableLayoutType::Fixed)
         .align(TableAlignmentType::Center)
-        .margins(TableCellMargins::new().margin(0, CELL_PAD, 0, CELL_PAD))
+        .margins(TableCellMargins::new().margin(0, PAD, 0, PAD))
         .set_borders(
             TableBorders::new()
                 .set(border(TableBorderPosition::Top))
@@ -149,8 +160,8 @@ pub fn summary_docx(
         .page_size(PAGE_W, PAGE_H)
         .page_margin(
             PageMargin::new()
-                .top(MARGIN_TOP)
-                .bottom(MARGIN_BOTTOM)
+                .top(MARGIN_TB)
+                .bottom(MARGIN_TB)
                 .left(MARGIN_SIDE)
                 .right(MARGIN_SIDE)
                 .header(MARGIN_HEADER)
@@ -184,7 +195,6 @@ pub fn summary_docx(
                 .indent(Some(4200), None, None, None)
                 .keep_next(true),
         )
-        .add_paragraph(blank().keep_next(true))
         .add_paragraph(right(SUMMARY_DATE))
         .footer(page_footer());
     docx.document = docx

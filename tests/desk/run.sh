@@ -124,7 +124,8 @@ tb package -o "$out/pkg" --part-size 3MB --json > "$out/pkg.out" 2>"$out/err.txt
     "$out/pkg.out" "$part" "$out/pkg.json"
 
 # Killed half-way: as soon as its temp folder shows, kill -9.
-tb package -o "$out/pkg-killed" >/dev/null 2>&1 &
+# (the binary itself in the background, not the shell function: $! must be tianbao's own pid)
+"$target/debug/tianbao" package -o "$out/pkg-killed" >/dev/null 2>&1 &
 pid=$!
 seen=none
 for _ in $(seq 1 400); do
@@ -132,6 +133,7 @@ for _ in $(seq 1 400); do
     sleep 0.01
 done
 kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+sleep 0.5
 echo "$out/pkg-killed $seen" > "$out/killed.txt"
 [ "$seen" = partial ] && [ ! -e "$out/pkg-killed" ] \
     && ok "package killed half-way: nothing under the final name" || bad "killed package" "$seen"
