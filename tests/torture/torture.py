@@ -5,7 +5,7 @@ closed pipes, oversized inputs.
 
 Short form (CI, tests/steps.d/30-torture.sh):   python3 tests/torture/torture.py
 Long form (results in docs/RELIABILITY.md):      python3 tests/torture/torture.py --long
-One check:                                        python3 tests/torture/torture.py --only kill9
+One check, more trials:                           python3 tests/torture/torture.py --only kill9 --trials 1000
 
 Uses the CLI built by cargo ($TIANBAO_CLI, else $CARGO_TARGET_DIR/debug/tianbao) and builds the
 example `store_holder` (the app's way of holding a database). Needs only the Python standard
@@ -582,7 +582,7 @@ def oversized(work, _n):
 
 
 CHECKS = {
-    "kill9": (kill9, 30, 200),
+    "kill9": (kill9, 30, 500),
     "concurrent": (concurrent, 6, 60),
     "app_cli": (app_cli, 15, 100),
     "damaged": (damaged, 1, 1),
@@ -597,6 +597,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--long", action="store_true", help="the long form (documented results)")
     ap.add_argument("--only", help="comma-separated checks: " + ",".join(CHECKS))
+    ap.add_argument("--trials", type=int, help="trials/rounds/iterations instead of the form's")
     args = ap.parse_args()
     if not os.path.exists(CLI):
         print(f"命令行程序未编译：{CLI}（先 cargo build）")
@@ -611,7 +612,7 @@ def main():
     rows = []
     for name in names:
         fn, short, long = CHECKS[name]
-        n = long if args.long else short
+        n = args.trials or (long if args.long else short)
         work = tempfile.mkdtemp(prefix=f"tianbao-torture-{name}-")
         t0 = time.monotonic()
         try:
