@@ -171,7 +171,9 @@ fn write_test_set(out: &Path) {
         e["photo_bytes"] = json!(if pics.len() == 3 { photo_bytes } else { 0 });
         manifest.push(e);
     }
-    let m = json!({"campaign": {"form_label": campaign.form_label, "form_title": campaign.form_title,
+    let first_row = write_first_row_set(out, &campaign);
+    let m = json!({"first_row": first_row,
+                   "campaign": {"form_label": campaign.form_label, "form_title": campaign.form_title,
                                 "activity_name": campaign.activity_name,
                                 "opinion_heading": campaign.sections.opinion.heading},
                    "draft_mark": tianbao::docx::DRAFT_MARK,
@@ -181,6 +183,64 @@ fn write_test_set(out: &Path) {
         serde_json::to_string_pretty(&m).unwrap(),
     )
     .unwrap();
+}
+
+/// Long forms of 政治面貌 a clerk may type (the dictionary has the short ones).
+const LONG_POLITICAL: [&str; 6] = [
+    "中国国民党革命委员会会员",
+    "中国民主同盟盟员",
+    "中国农工民主党党员",
+    "台湾民主自治同盟盟员",
+    "中国共产党预备党员",
+    "中国共产主义青年团团员",
+];
+
+/// Names of 2 to 8 字, with and without ·.
+const NAMES: [&str; 8] = [
+    "李明",
+    "其其格·巴音",
+    "阿依古丽·买买提",
+    "欧阳娜娜",
+    "买买提·艾力",
+    "扎西顿珠",
+    "热依拉·阿不都",
+    "司马相如",
+];
+
+/// One form per 民族 (all 56), cycling through every 政治面貌 (short and long forms) and
+/// names up to 8 字, written to `out/firstrow/`; returns what each must print on its first row.
+fn write_first_row_set(out: &Path, campaign: &Campaign) -> Vec<serde_json::Value> {
+    let dicts = tianbao::dicts::Dicts::current();
+    let dir = out.join("firstrow");
+    std::fs::create_dir_all(&dir).unwrap();
+    let pols: Vec<String> = dicts
+        .political_statuses
+        .iter()
+        .cloned()
+        .chain(LONG_POLITICAL.iter().map(|s| s.to_string()))
+        .collect();
+    let mut list = Vec::new();
+    for (i, eth) in dicts.ethnicities.iter().enumerate() {
+        let mut c = Case::new();
+        c.person.name = NAMES[i % NAMES.len()].into();
+        c.person.ethnicity = eth.clone();
+        c.person.political_status = pols[i % pols.len()].clone();
+        c.person.birth_year = "1990".into();
+        c.person.birth_month = if i % 2 == 0 { "12" } else { "5" }.into();
+        c.status = Status::Ready;
+        let file = format!("firstrow/{i:02}.docx");
+        let bytes = build_docx(&c, campaign, &[]).expect("build");
+        write_docx_atomic(&bytes, &out.join(&file)).expect("write");
+        list.push(json!({
+            "file": file,
+            "name": c.person.name,
+            "ethnicity": c.person.ethnicity,
+            "political": c.person.political_status,
+            "political_short": dicts.political_statuses.contains(&c.person.political_status),
+            "birth": format!("1990年{}月", c.person.birth_month),
+        }));
+    }
+    list
 }
 
 /// One case with three 12 MP photos; then 20 such cases on 2 threads. Times include decoding,

@@ -91,10 +91,19 @@ pub(crate) const MARGIN_HEADER: i32 = 851; // 1.5 cm
 pub(crate) const MARGIN_FOOTER: i32 = 851;
 /// Left and right padding inside every cell.
 pub(crate) const CELL_PAD: usize = 100;
-/// The 8-column grid; sums to the text width (A4 minus 2 × 2.3 cm). The first column holds
-/// 6 字 of 小四 per line (so "推荐单位意见" is one line), the text column 31 字.
+/// The logical 8-column grid of the rows below the first; sums to the text width (A4 minus
+/// 2 × 2.3 cm). The first column holds 6 字 of 小四 per line (so "推荐单位意见" is one line),
+/// the text column 31 字.
 const GRID: [usize; 8] = [1656, 1000, 740, 1604, 1420, 920, 740, 1218];
 const TABLE_W: usize = 9298;
+/// The first row's eight cells (姓名 | name | 出生年月 | birth | 民族 | 民族 value | 政治面貌 |
+/// value), independent of the grid below: 2-字 and 4-字 labels on one line, and at 小四 a
+/// name of 6 字 (其其格·巴音), "1990年12月", a 民族 of 5 字 (柯尔克孜族) and a 政治面貌 of 6 字
+/// (中共预备党员) each on one line. Longer values shrink a step (五号, then 小五); a 政治面貌
+/// longer still (中国国民党革命委员会会员) wraps into two even lines.
+const FIRST_ROW: [usize; 8] = [580, 1678, 1060, 1520, 580, 1290, 1060, 1530];
+/// Left and right padding of the first row's cells.
+const FIRST_PAD: usize = 40;
 /// Exact line pitch of table and body text: 20 pt for 小四.
 pub(crate) const LINE_TEXT: i32 = 400;
 pub(crate) const LINE_TITLE: i32 = 600;
@@ -340,14 +349,54 @@ fn span_width(from: usize, span: usize) -> usize {
     GRID[from..from + span].iter().sum()
 }
 
-fn cell(from: usize, span: usize) -> TableCell {
+/// The x positions (twips from the table's left edge) where a cell of some row ends: the first
+/// row's eight cells, and the logical columns the other rows use (label | value | label |
+/// value, or label | text).
+fn boundaries() -> Vec<usize> {
+    let mut b: Vec<usize> = FIRST_ROW
+        .iter()
+        .scan(0, |x, w| {
+            *x += w;
+            Some(*x)
+        })
+        .collect();
+    for (from, span) in [(0, 1), (1, 3), (4, 1), (5, 3)] {
+        b.push(span_width(0, from) + span_width(from, span));
+    }
+    b.sort_unstable();
+    b.dedup();
+    b
+}
+
+/// The table's grid: one column between each pair of neighbouring boundaries.
+fn physical_grid() -> Vec<usize> {
+    let mut x = 0;
+    boundaries()
+        .into_iter()
+        .map(|b| {
+            let w = b - x;
+            x = b;
+            w
+        })
+        .collect()
+}
+
+/// A cell from x0 to x1 (twips), spanning the grid columns between them.
+fn cell_x(x0: usize, x1: usize) -> TableCell {
+    let span = boundaries().iter().filter(|&&b| b > x0 && b <= x1).count();
     let mut c = TableCell::new()
-        .width(span_width(from, span), WidthType::Dxa)
+        .width(x1 - x0, WidthType::Dxa)
         .vertical_align(VAlignType::Center);
     if span > 1 {
         c = c.grid_span(span);
     }
     c
+}
+
+/// A cell over logical columns `from .. from + span` of [`GRID`].
+fn cell(from: usize, span: usize) -> TableCell {
+    let x0 = span_width(0, from);
+    cell_x(x0, x0 + span_width(from, span))
 }
 
 /// A label cell: 宋体 小四, centered; `\n` in the label marks where it wraps.
@@ -395,6 +444,133 @@ fn row(items: Vec<Item>) -> TableRow {
     } else {
         r
     }
+}
+
+/// Printed width of `text` in em (字): CJK and other wide characters 1, ASCII ½, plus the ¼ em
+/// Word and LibreOffice put between Chinese and Latin letters or digits ("1990 年 5 月").
+pub(crate) fn width_em(text: &str) -> f32 {
+    let mut w = 0.0;
+    let mut prev: Option<bool> = None;
+    for c in text.chars() {
+        let latin = c.is_ascii_alphanumeric();
+        let wide = !c.is_ascii();
+        w += if wide { 1.0 } else { 0.5 };
+        if let Some(p) = prev {
+            if (p && wide) || (!p && latin) {
+                w += 0.25;
+            }
+        }
+        prev = if latin {
+            Some(true)
+        } else if wide {
+            Some(false)
+        } else {
+            None
+        };
+    }
+    w
+}
+
+/// Font sizes a first-row value may shrink to: 小四, 五号, 小五 (half-points).
+const FIRST_ROW_SIZES: [usize; 3] = [SZ_TEXT, 21, 18];
+
+/// How a first-row value is printed: its lines and font size.
+#[derive(Debug, PartialEq)]
+pub(crate) struct Fitted {
+    pub lines: Vec<String>,
+    pub size: usize,
+}
+
+/// Fits `value` into a first-row cell `width` twips wide: one line at the largest size that
+/// holds it; a 政治面貌 (`may_wrap`) that needs more than one line at 小四 is split into two
+/// even lines instead, shrinking only if even that does not fit.
+pub(crate) fn fit_first_row(value: &str, width: usize, may_wrap: bool) -> Fitted {
+    let value = value.trim();
+    let room = (width - 2 * FIRST_PAD) as f32;
+    let fits = |t: &str, size: usize| width_em(t) * size as f32 * 10.0 <= room;
+    if fits(value, SZ_TEXT) || value.is_empty() {
+        return Fitted {
+            lines: vec![value.to_string()],
+            size: SZ_TEXT,
+        };
+    }
+    let chars: Vec<char> = value.chars().collect();
+    let halves = || {
+        let mid = chars.len().div_ceil(2);
+        vec![
+            chars[..mid].iter().collect::<String>(),
+            chars[mid..].iter().collect::<String>(),
+        ]
+    };
+    for size in FIRST_ROW_SIZES {
+        if may_wrap && !value.contains('\n') {
+            let two = halves();
+            if two.iter().all(|l| fits(l, size)) {
+                return Fitted { lines: two, size };
+            }
+        } else if fits(value, size) {
+            return Fitted {
+                lines: vec![value.to_string()],
+                size,
+            };
+        }
+    }
+    Fitted {
+        lines: if may_wrap {
+            halves()
+        } else {
+            vec![value.to_string()]
+        },
+        size: FIRST_ROW_SIZES[FIRST_ROW_SIZES.len() - 1],
+    }
+}
+
+/// The first row: 姓名 | name | 出生年月 | birth | 民族 | value | 政治面貌 | value, on the
+/// first row's own widths, labels on one line, values fitted ([`fit_first_row`]).
+fn first_row(case: &Case) -> TableRow {
+    let p = &case.person;
+    let birth = birth(case);
+    let items: [(&str, bool); 8] = [
+        ("姓名", true),
+        (&p.name, false),
+        ("出生年月", true),
+        (&birth, false),
+        ("民族", true),
+        (&p.ethnicity, false),
+        ("政治面貌", true),
+        (&p.political_status, false),
+    ];
+    let mut x = 0;
+    let cells = items
+        .iter()
+        .zip(FIRST_ROW)
+        .enumerate()
+        .map(|(i, ((text, is_label), w))| {
+            let mut c = cell_x(x, x + w);
+            x += w;
+            c.property = c
+                .property
+                .margin_left(FIRST_PAD, WidthType::Dxa)
+                .margin_right(FIRST_PAD, WidthType::Dxa);
+            if *is_label {
+                return c.add_paragraph(text_para(AlignmentType::Center, text, LABEL));
+            }
+            let fitted = fit_first_row(text, w, i == 7);
+            let look = Look {
+                size: fitted.size,
+                ..VALUE
+            };
+            c.add_paragraph(text_para(
+                AlignmentType::Center,
+                &fitted.lines.join("\n"),
+                look,
+            ))
+        })
+        .collect();
+    TableRow::new(cells)
+        .row_height(ROW_MIN)
+        .height_rule(HeightRule::AtLeast)
+        .cant_split()
 }
 
 fn nil(pos: TableCellBorderPosition) -> TableCellBorder {
@@ -473,11 +649,6 @@ fn chars_per_line() -> usize {
     (GRID[1..].iter().sum::<usize>() - 2 * CELL_PAD) / (SZ_TEXT * 10)
 }
 
-/// Printed lines of a paragraph (first-line indent of 2 字 included), estimated.
-fn estimated_lines(pp: &Printed) -> usize {
-    (pp.lead.chars().count() + pp.text.chars().count() + 2).div_ceil(chars_per_line().max(1))
-}
-
 /// One row of a merged block (案例简介 or 推荐单位意见): its paragraphs in the text column, and
 /// whether the row is kept whole on one page.
 struct BlockRow {
@@ -492,32 +663,121 @@ struct BlockRow {
 /// paragraphs of one cell, so an unsplittable row is the only keep that works in both).
 const KEEP_WHOLE_MAX_LINES: usize = 20;
 
-/// The last opinion paragraph and the signature are kept whole up to this many lines (three
-/// quarters of a page), so the stamp lands on a page with opinion text: a stamp on a page of
-/// its own is worse than a page left partly blank before 推荐单位意见. An opinion whose last
-/// paragraph is longer still (a single paragraph of some 650 字 or more) lets it flow and
-/// keeps only the signature whole.
-const KEEP_SIGNATURE_MAX_LINES: usize = 26;
-
 /// A section of 案例简介: its heading shares a row with its first paragraph; every further
 /// paragraph is a row of its own, free to break across pages.
 fn section_rows(rule: &SectionRule, printed: &[Printed]) -> Vec<BlockRow> {
     let mut iter = printed.iter();
-    let mut paras = vec![heading_para(rule)];
-    let mut lines = 1;
-    if let Some(first) = iter.next() {
-        paras.push(printed_para(first));
-        lines += estimated_lines(first);
-    }
     let mut rows = vec![BlockRow {
-        paras,
-        cant_split: lines <= KEEP_WHOLE_MAX_LINES,
+        paras: vec![heading_para(rule)],
+        cant_split: true,
     }];
+    if let Some(first) = iter.next() {
+        // The heading keeps at least the first two lines of its first paragraph: a short
+        // paragraph whole, a longer one cut after a sentence some 2–4 lines in; the rest of
+        // it flows on as a continuation (no first-line indent) that may break across pages.
+        match split_head(first) {
+            Some((head, rest)) => {
+                rows[0].paras.push(printed_para(&head));
+                rows.push(BlockRow {
+                    paras: vec![continuation_para(&rest)],
+                    cant_split: false,
+                });
+            }
+            None => rows[0].paras.push(printed_para(first)),
+        }
+    }
     rows.extend(iter.map(|pp| BlockRow {
         paras: vec![printed_para(pp)],
         cant_split: false,
     }));
     rows
+}
+
+/// Lines kept with a heading, or with the signature: at least 2, at most this many.
+const KEEP_LINES_MIN: usize = 2;
+const KEEP_LINES_MAX: usize = 4;
+
+/// Where a paragraph may be cut so that the part before (or after, `from_end`) holds between
+/// `min` and `max` em: after a sentence (。！？；), else after a clause (，、：), else at `min`.
+/// Returns a char index; `None` when the paragraph is short enough to keep whole.
+fn cut_point(chars: &[char], lead_em: f32, min: f32, max: f32, from_end: bool) -> Option<usize> {
+    let total: f32 = lead_em + width_em(&chars.iter().collect::<String>());
+    if total <= max + min {
+        return None;
+    }
+    // Cumulative width before each char index.
+    let mut at = Vec::with_capacity(chars.len() + 1);
+    let mut w = lead_em;
+    at.push(w);
+    for c in chars {
+        w += if c.is_ascii() { 0.5 } else { 1.0 };
+        at.push(w);
+    }
+    let kept = |i: usize| if from_end { total - at[i] } else { at[i] };
+    let ok = |i: usize| (min..=max).contains(&kept(i)) && i > 0 && i < chars.len();
+    for ends in [&['。', '！', '？', '；'][..], &['，', '、', '：'][..]] {
+        let best = (1..chars.len())
+            .filter(|&i| ends.contains(&chars[i - 1]) && ok(i))
+            .min_by(|&a, &b| kept(a).total_cmp(&kept(b)));
+        if best.is_some() {
+            return best;
+        }
+    }
+    // No sentence or clause end in reach: cut at `min`.
+    if from_end {
+        (1..chars.len()).rev().find(|&i| kept(i) >= min)
+    } else {
+        (1..chars.len()).find(|&i| kept(i) >= min)
+    }
+}
+
+/// Cuts the first paragraph after a heading: (the part kept with the heading, the rest).
+fn split_head(pp: &Printed) -> Option<(Printed, String)> {
+    let per = chars_per_line() as f32;
+    let lead = width_em(&pp.lead) + 2.0; // the first-line indent
+    let chars: Vec<char> = pp.text.chars().collect();
+    let min = per * KEEP_LINES_MIN as f32;
+    let max = per * KEEP_LINES_MAX as f32;
+    if lead >= min {
+        return None;
+    }
+    let i = cut_point(&chars, lead, min, max, false)?;
+    Some((
+        Printed {
+            lead: pp.lead.clone(),
+            text: chars[..i].iter().collect(),
+        },
+        chars[i..].iter().collect(),
+    ))
+}
+
+/// Cuts the last paragraph of the opinion: (its beginning, the last lines kept with the
+/// signature).
+fn split_tail(pp: &Printed) -> Option<(Printed, String)> {
+    let per = chars_per_line() as f32;
+    let chars: Vec<char> = pp.text.chars().collect();
+    let min = per * KEEP_LINES_MIN as f32;
+    let max = per * KEEP_LINES_MAX as f32;
+    let i = cut_point(&chars, width_em(&pp.lead) + 2.0, min, max, true)?;
+    Some((
+        Printed {
+            lead: pp.lead.clone(),
+            text: chars[..i].iter().collect(),
+        },
+        chars[i..].iter().collect(),
+    ))
+}
+
+/// The rest of a paragraph cut for keeping: plain text, no first-line indent (explicitly 0, so
+/// the reader joins it back to the paragraph it continues).
+fn continuation_para(text: &str) -> Paragraph {
+    let p = para(AlignmentType::Both, LINE_TEXT, BODY).indent(
+        None,
+        Some(SpecialIndentType::FirstLine(0)),
+        None,
+        None,
+    );
+    add_text(p, text, BODY)
 }
 
 fn picture_row(index: usize, pic: &CheckedPicture) -> BlockRow {
@@ -574,7 +834,7 @@ fn merged_block(label: &str, mut block: Vec<BlockRow>) -> Vec<TableRow> {
             .push(para(AlignmentType::Both, LINE_TEXT / 2, BODY));
     }
     let n = block.len();
-    let text_w = span_width(1, 7);
+    let (text_x0, text_x1) = (span_width(0, 1), TABLE_W);
     block
         .into_iter()
         .enumerate()
@@ -598,9 +858,7 @@ fn merged_block(label: &str, mut block: Vec<BlockRow>) -> Vec<TableRow> {
             if i + 1 < n {
                 borders = borders.set(nil(TableCellBorderPosition::Bottom));
             }
-            let mut text = TableCell::new()
-                .width(text_w, WidthType::Dxa)
-                .grid_span(7)
+            let mut text = cell_x(text_x0, text_x1)
                 .vertical_align(VAlignType::Top)
                 .set_borders(borders);
             for p in b.paras {
@@ -630,14 +888,27 @@ fn intro_block(case: &Case, campaign: &Campaign, pics: &[CheckedPicture]) -> Vec
         activity,
     );
     let s = &campaign.sections;
-    let mut block = Vec::new();
+    let mut block: Vec<BlockRow> = Vec::new();
+    // The heading of an empty section stays with the next heading.
+    let mut pending: Vec<Paragraph> = Vec::new();
     for (key, rule) in [
         (SectionKey::Intro, &s.intro),
         (SectionKey::Practices, &s.practices),
         (SectionKey::Results, &s.results),
         (SectionKey::Lessons, &s.lessons),
     ] {
-        block.extend(section_rows(rule, &sections::paragraphs(case, key)));
+        let printed = sections::paragraphs(case, key);
+        let mut rows = section_rows(rule, &printed);
+        if !pending.is_empty() {
+            let mut paras = std::mem::take(&mut pending);
+            paras.append(&mut rows[0].paras);
+            rows[0].paras = paras;
+        }
+        if printed.is_empty() && key != SectionKey::Lessons {
+            pending = rows.remove(0).paras;
+            continue;
+        }
+        block.extend(rows);
     }
     // The activity name stays with the first heading and its paragraph.
     block[0].paras.insert(0, title);
@@ -684,20 +955,32 @@ fn opinion_block(case: &Case, campaign: &Campaign) -> Vec<TableRow> {
     // with the last paragraph when that is short enough, so the stamp lands on a page with
     // opinion text. After a longer last paragraph it is a row of its own (Word also keeps it
     // with that paragraph through keep-with-next; LibreOffice ignores that in tables).
-    let last_lines = printed.last().map_or(0, estimated_lines) + signature.len();
+    // The last lines of the opinion stay with the signature (and the stamp over it): a short
+    // last paragraph whole, a longer one cut some 2–4 lines before its end.
+    let tail = printed.last().and_then(split_tail);
     let last = block.last_mut().expect("one row at least");
-    if last_lines <= KEEP_SIGNATURE_MAX_LINES {
-        last.paras.extend(signature);
-        last.cant_split = true;
-    } else {
-        last.paras = std::mem::take(&mut last.paras)
-            .into_iter()
-            .map(|p| p.keep_next(true))
-            .collect();
-        block.push(BlockRow {
-            paras: signature,
-            cant_split: true,
-        });
+    match tail {
+        Some((head, rest)) => {
+            let pad = last.paras.len() > 1;
+            last.paras = if pad {
+                vec![
+                    para(AlignmentType::Both, LINE_TEXT / 2, BODY),
+                    printed_para(&head),
+                ]
+            } else {
+                vec![printed_para(&head)]
+            };
+            let mut paras = vec![continuation_para(&rest)];
+            paras.extend(signature);
+            block.push(BlockRow {
+                paras,
+                cant_split: true,
+            });
+        }
+        None => {
+            last.paras.extend(signature);
+            last.cant_split = true;
+        }
     }
     merged_block(&split_label(&campaign.sections.opinion.heading), block)
 }
@@ -726,16 +1009,7 @@ fn upper_rows(case: &Case) -> Vec<TableRow> {
     let r = &case.recommender;
     let v = |from, span, s: &str, align| Value(from, span, s.to_string(), align);
     vec![
-        row(vec![
-            Label(0, "姓名"),
-            v(1, 1, &p.name, Center),
-            Label(2, "出生\n年月"),
-            v(3, 1, &birth(case), Center),
-            Label(4, "民族"),
-            v(5, 1, &p.ethnicity, Center),
-            Label(6, "政治\n面貌"),
-            v(7, 1, &p.political_status, Center),
-        ]),
+        first_row(case),
         row(vec![Label(0, "所在地区"), v(1, 7, &region(case), Left)]),
         row(vec![
             Label(0, "直播领域"),
@@ -781,7 +1055,7 @@ fn table(case: &Case, campaign: &Campaign, pics: &[CheckedPicture]) -> Table {
             .border_type(BorderType::Single)
     };
     Table::new(rows)
-        .set_grid(GRID.to_vec())
+        .set_grid(physical_grid())
         .width(TABLE_W, WidthType::Dxa)
         .layout(TableLayoutType::Fixed)
         .align(TableAlignmentType::Center)
@@ -925,6 +1199,8 @@ mod tests {
     #[test]
     fn grid_sums_to_the_text_width() {
         assert_eq!(GRID.iter().sum::<usize>(), TABLE_W);
+        assert_eq!(FIRST_ROW.iter().sum::<usize>(), TABLE_W);
+        assert_eq!(physical_grid().iter().sum::<usize>(), TABLE_W);
         assert_eq!(TABLE_W as i32, PAGE_W as i32 - 2 * MARGIN_SIDE);
         assert_eq!(INDENT_2, 480);
         assert_eq!(chars_per_line(), 31);
@@ -962,6 +1238,28 @@ mod tests {
         assert_eq!(lines_in(1, 7, "甲".repeat(32).as_str()), 2);
         assert_eq!(lines_in(1, 1, "阿依古丽·买买提"), 3);
         assert_eq!(lines_in(1, 1, ""), 1);
+    }
+
+    #[test]
+    fn first_row_values_fit_their_cells() {
+        let one = |v: &str, col: usize| fit_first_row(v, FIRST_ROW[col], col == 7);
+        // At 小四 on one line: names up to 6 字, "1990年12月", 5-字 民族, 6-字 政治面貌.
+        assert_eq!(one("其其格·巴音", 1).size, SZ_TEXT);
+        assert_eq!(one("1990年12月", 3).size, SZ_TEXT);
+        assert_eq!(one("柯尔克孜族", 5).size, SZ_TEXT);
+        assert_eq!(one("中共预备党员", 7).lines.len(), 1);
+        // The labels fit one line.
+        for (label, col) in [("姓名", 0), ("出生年月", 2), ("民族", 4), ("政治面貌", 6)]
+        {
+            assert!(width_em(label) * 240.0 <= (FIRST_ROW[col] - 2 * FIRST_PAD) as f32);
+        }
+        // Longer names shrink a step or two, on one line.
+        let f = one("阿依古丽·买买提", 1);
+        assert_eq!(f.lines.len(), 1);
+        assert!(f.size < SZ_TEXT);
+        // The longest 政治面貌 wraps into two even lines.
+        let f = one("中国国民党革命委员会会员", 7);
+        assert_eq!(f.lines, ["中国国民党革", "命委员会会员"]);
     }
 
     #[test]

@@ -146,7 +146,8 @@ def check_structure(f, path):
 
     # --- merges -----------------------------------------------------------------------------
     rows = table.rows
-    check(f"{kind}: 8 grid columns", len(table.columns) == 8, str(len(table.columns)))
+    ncols = len(table.columns)
+    check(f"{kind}: a grid of {ncols} columns (the first row on its own widths)", 8 <= ncols <= 16, str(ncols))
 
     def distinct(row):
         return len({id(c._tc) for c in row.cells})
@@ -156,9 +157,15 @@ def check_structure(f, path):
     spans = []
     for r in rows[:8]:
         spans.append([c.grid_span for c in dict((id(c._tc), c) for c in r.cells).values()])
-    check(f"{kind}: grid spans 1/7 and 1/3/1/3",
-          spans[1] == [1, 7] and spans[6] == [1, 7] and all(spans[i] == [1, 3, 1, 3] for i in (2, 3, 4, 5, 7)),
-          str(spans))
+    widths = []
+    for r in rows[:8]:
+        cells = list(dict((id(c._tc), c) for c in r.cells).values())
+        widths.append([c.width.twips if c.width is not None else None for c in cells])
+    check(f"{kind}: every row spans the whole grid; label | value rows share their column lines",
+          all(sum(sp) == ncols for sp in spans) and widths[1] == [1656, 7642] and widths[6] == [1656, 7642]
+          and all(widths[i] == widths[2] for i in (3, 4, 5, 7)) and len(widths[0]) == 8
+          and sum(widths[0]) == 9298,
+          f"{spans} {widths}")
     col0 = [r.cells[0] for r in rows[8:]]
     groups = []
     for c in col0:
@@ -172,7 +179,7 @@ def check_structure(f, path):
           f"{labels} rows {[g[1] for g in groups]}")
     n_paras = sum(len(sec["paragraphs"]) for sec in f["sections"])
     check(f"{kind}: 案例简介 spans every row of the case text ({groups[0][1]} rows)",
-          groups[0][1] >= max(4, n_paras - 4 + f["pictures"]) and all(len(r.cells) == 8 for r in rows))
+          groups[0][1] >= max(4, n_paras - 4 + f["pictures"]) and all(len(r.cells) == ncols for r in rows))
 
     # --- fonts and sizes ---------------------------------------------------------------------
     bad = []
@@ -331,6 +338,11 @@ def used_fraction(pdf, page):
     return lowest / h
 
 
+# A picture (8.5 cm + caption, never split) that does not fit moves whole to the next page;
+# the case with three pictures may leave that much.
+LINES_LEFT_EMPTY = {"pictures": 14.0}
+
+
 def check_flow(f, pdf, pages):
     """Page breaks: no heading alone at a page bottom, the signature on a page with opinion
     text, no page before the last left mostly blank."""
@@ -341,23 +353,66 @@ def check_flow(f, pdf, pages):
         if not sec["paragraphs"]:
             continue
         head = ns(sec["heading"] + sec["limit_label"])
-        start = ns(sec["paragraphs"][0])[:12]
+        # At least two lines of the first paragraph (29 + 31 字 less some slack) stay with it.
+        start = ns(sec["paragraphs"][0])[:50]
         for t in texts:
             i = t.find(head)
             if i >= 0:
                 if t.find(start, i) < 0:
                     orphans.append(sec["heading"])
                 break
-    check(f"{kind}: every section heading on the same page as its first paragraph", not orphans,
-          str(orphans))
+    check(f"{kind}: every section heading on the same page as the first two lines of its paragraph",
+          not orphans, str(orphans))
     if f["opinion"]["paragraphs"]:
         tail = ns(f["opinion"]["paragraphs"][-1])[-10:]
         sig = [t for t in texts if ns("推荐单位：" + f["unit"]) in t]
         check(f"{kind}: 推荐单位： and 年 月 日 on a page with opinion text",
               len(sig) == 1 and tail in sig[0] and "年月日" in sig[0])
     used = [used_fraction(pdf, p) for p in range(1, pages)]
-    check(f"{kind}: no page before the last mostly blank (used {', '.join(f'{u:.0%}' for u in used)})",
-          all(u >= 0.45 for u in used))
+    # Text area ends 25.4 mm above the bottom of a 297 mm page; a line is 20 pt (7.06 mm).
+    empty = [max(0.0, (1 - 25.4 / 297 - u) * 297 / 7.06) for u in used]
+    limit = LINES_LEFT_EMPTY.get(kind, 5.5)
+    check(f"{kind}: no page before the last ends with more than {limit:.0f} empty lines "
+          f"({', '.join(f'{e:.1f}' for e in empty)})", all(e <= limit for e in empty))
+
+
+def first_row(entries):
+    """Every 民族 and 政治面貌 (and names up to 8 字) rendered: labels and values one line each;
+    a long 政治面貌 in at most two even lines."""
+    pdf_dir = OUT / "firstrow-pdf"
+    pdf_dir.mkdir(exist_ok=True)
+    profile = Path(tempfile.mkdtemp(prefix="tianbao-lo-"))
+    try:
+        subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless",
+                        "--norestore", "--convert-to", "pdf", "--outdir", str(pdf_dir)]
+                       + [str(OUT / e["file"]) for e in entries],
+                       capture_output=True, text=True, timeout=900)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    bad = []
+    for e in entries:
+        pdf = pdf_dir / (Path(e["file"]).stem + ".pdf")
+        if not pdf.exists():
+            bad.append((e["file"], "not rendered"))
+            continue
+        text = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", "-f", "1", "-l", "1",
+                               str(pdf), "-"], capture_output=True, text=True).stdout
+        lines = [ln for ln in text.splitlines() if ln.strip()]
+        one_line = [e["name"], e["ethnicity"], e["birth"], "姓名", "出生年月", "民族", "政治面貌"]
+        if e["political_short"]:
+            one_line.append(e["political"])
+        for v in one_line:
+            if not any(v in ln.replace(" ", "") for ln in lines):
+                bad.append((e["file"], v))
+        if not e["political_short"]:
+            p = e["political"]
+            mid = (len(p) + 1) // 2
+            halves = [p[:mid], p[mid:]]
+            flat = [ln.replace(" ", "") for ln in lines]
+            if not any(p in ln for ln in flat) and not all(any(h in ln for ln in flat) for h in halves):
+                bad.append((e["file"], p + " not in two even lines"))
+    check(f"first row: {len(entries)} forms (every 民族, every 政治面貌, names up to 8 字) — labels and "
+          f"values on one line, long 政治面貌 in two even lines", not bad, str(bad[:6]))
 
 
 def main():
@@ -374,6 +429,7 @@ def main():
             check(f"{f['kind']}: three 12 MP photos ({f['photo_bytes'] / 1e6:.1f} MB) give "
                   f"{size / 1e6:.2f} MB < 3 MB", size < 3_000_000)
     render(files)
+    first_row(MANIFEST.get("first_row", []))
     print(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
 

@@ -46,6 +46,8 @@ pub(crate) struct Place {
 pub(crate) struct Para {
     pub runs: Vec<Run>,
     pub align: Align,
+    /// `w:ind/@w:firstLine` when given (twips).
+    pub first_line: Option<i64>,
     pub style: Option<String>,
     pub pics: Vec<Pic>,
     pub place: Place,
@@ -83,6 +85,27 @@ pub(crate) struct Body {
 }
 
 impl Body {
+    /// Joins the paragraphs tianbao cut to keep lines together (a continuation: justified,
+    /// first-line indent explicitly 0) back onto the paragraph they continue; the continuation
+    /// is left empty.
+    pub fn join_continuations(&mut self) {
+        let mut last: Option<usize> = None;
+        for i in 0..self.paras.len() {
+            let p = &self.paras[i];
+            let text_empty = p.runs.iter().all(|r| r.text.trim().is_empty());
+            if p.align == Align::Both && p.first_line == Some(0) && p.pics.is_empty() {
+                if let Some(j) = last {
+                    let runs = std::mem::take(&mut self.paras[i].runs);
+                    self.paras[j].runs.extend(runs);
+                    continue;
+                }
+            }
+            if !text_empty {
+                last = Some(i);
+            }
+        }
+    }
+
     pub fn cell_text(&self, cell: usize) -> String {
         let c = &self.cells[cell];
         c.paras
@@ -286,6 +309,11 @@ pub(crate) fn parse(
                 b"pStyle" if is_w && in_ppr => {
                     if let Some(p) = para.as_mut() {
                         p.style = attr(&e, b"val");
+                    }
+                }
+                b"ind" if is_w && in_ppr && !in_rpr => {
+                    if let Some(p) = para.as_mut() {
+                        p.first_line = attr(&e, b"firstLine").and_then(|v| v.parse().ok());
                     }
                 }
                 b"jc" if is_w && in_ppr && !in_rpr => {

@@ -614,6 +614,9 @@ impl Reading<'_> {
                         case.person.birth_year = v;
                     }
                 }
+                "ethnicity" if self.own => case.person.ethnicity = v,
+                // The writer breaks a long 政治面貌 into two even lines.
+                "political" if self.own => case.person.political_status = v.replace('\n', ""),
                 "ethnicity" => {
                     let (e, ok) = fields::ethnicity(&v, d);
                     if !ok {
@@ -622,6 +625,7 @@ impl Reading<'_> {
                     case.person.ethnicity = e;
                 }
                 "political" => {
+                    let v = v.replace('\n', "");
                     let (e, ok) = fields::political(&v, d);
                     if !ok {
                         report.note(format!("政治面貌“{v}”不是规范名称，已原样保留"));

@@ -302,7 +302,10 @@ pub fn read_docx_bytes(
     let doc = pkg
         .xml(&main)?
         .ok_or_else(|| broken("缺少正文 word/document.xml"))?;
-    let body = body::parse(&doc, file, &bold, &limits)?;
+    let mut body = body::parse(&doc, file, &bold, &limits)?;
+    if own {
+        body.join_continuations();
+    }
     drop(doc);
     let base = main
         .rsplit_once('/')
