@@ -567,10 +567,24 @@ fn first_row(case: &Case) -> TableRow {
             ))
         })
         .collect();
-    TableRow::new(cells)
+    let r = TableRow::new(cells)
         .row_height(ROW_MIN)
-        .height_rule(HeightRule::AtLeast)
-        .cant_split()
+        .height_rule(HeightRule::AtLeast);
+    // Kept on one page unless a paste gone wrong makes it too tall for one.
+    let lines = items
+        .iter()
+        .zip(FIRST_ROW)
+        .map(|((t, _), w)| {
+            let per = ((w - 2 * FIRST_PAD) as f32 / (18.0 * 10.0)).max(1.0);
+            (width_em(t) / per).ceil() as usize
+        })
+        .max()
+        .unwrap_or(1);
+    if lines <= KEEP_WHOLE_MAX_LINES {
+        r.cant_split()
+    } else {
+        r
+    }
 }
 
 fn nil(pos: TableCellBorderPosition) -> TableCellBorder {
@@ -683,7 +697,12 @@ fn section_rows(rule: &SectionRule, printed: &[Printed]) -> Vec<BlockRow> {
                     cant_split: false,
                 });
             }
-            None => rows[0].paras.push(printed_para(first)),
+            None => {
+                // Short enough to keep whole — or so long (a bold lead of lines and lines)
+                // that it must be free to break.
+                rows[0].paras.push(printed_para(first));
+                rows[0].cant_split = paragraph_lines(first) <= KEEP_LINES_MIN + KEEP_LINES_MAX;
+            }
         }
     }
     rows.extend(iter.map(|pp| BlockRow {
@@ -691,6 +710,11 @@ fn section_rows(rule: &SectionRule, printed: &[Printed]) -> Vec<BlockRow> {
         cant_split: false,
     }));
     rows
+}
+
+/// Printed lines of a paragraph (first-line indent of 2 字 included), estimated.
+fn paragraph_lines(pp: &Printed) -> usize {
+    ((width_em(&pp.lead) + width_em(&pp.text) + 2.0) / chars_per_line() as f32).ceil() as usize
 }
 
 /// Lines kept with a heading, or with the signature: at least 2, at most this many.
@@ -977,10 +1001,17 @@ fn opinion_block(case: &Case, campaign: &Campaign) -> Vec<TableRow> {
                 cant_split: true,
             });
         }
-        None => {
+        None if printed
+            .last()
+            .is_none_or(|p| paragraph_lines(p) <= KEEP_LINES_MIN + KEEP_LINES_MAX) =>
+        {
             last.paras.extend(signature);
             last.cant_split = true;
         }
+        None => block.push(BlockRow {
+            paras: signature,
+            cant_split: true,
+        }),
     }
     merged_block(&split_label(&campaign.sections.opinion.heading), block)
 }
