@@ -10,6 +10,7 @@ pub mod fsx;
 pub mod issue;
 pub mod library;
 pub mod media;
+pub mod merge;
 pub mod model;
 pub mod package;
 pub mod sections;
