@@ -340,7 +340,8 @@ pub fn merge(base: Option<(&Case, bool)>, sides: &[Side]) -> Merged {
         }
         let winner = match distinct.len() {
             0 => base_v.clone().unwrap_or_else(|| vals[0].clone()),
-            _ => distinct[0].clone(), // the latest side's value
+            // The latest side's value; while in conflict, a filled value is shown over a blank.
+            _ => (*distinct.iter().find(|v| !blank(v)).unwrap_or(&distinct[0])).clone(),
         };
         let carried_here = carried.get(key);
         if silent(key) || (distinct.len() <= 1 && carried_here.is_none()) {
