@@ -3,6 +3,7 @@
 //! command line (`src/bin/tianbao/`) and the Tauri shell (`src-tauri/`) are thin users of it.
 //! Layers and the rule that keeps them apart: `docs/ARCHITECTURE.md`.
 
+pub mod bundle;
 pub mod campaign;
 pub mod dicts;
 pub mod docx;

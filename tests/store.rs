@@ -79,22 +79,33 @@ fn each_save_is_a_revision_with_who_and_when() {
     store.set_office("台江县商务局").unwrap();
     let mut case = store.create_case().unwrap();
     case.person.name = "李".into();
+    // Autosaves of one editing session update the session's revision in place.
     let s1 = store.save_case(&case).unwrap();
     case.person.name = "李明".into();
     let s2 = store.save_case(&case).unwrap();
-    assert_eq!((s1.revision, s2.revision), (2, 3));
+    assert_eq!((s1.revision, s2.revision), (1, 1));
+    assert_eq!(s1.rev_id, s2.rev_id);
     assert_eq!(s2.saved_at_hms.len(), 8);
     // Saving the same content again adds nothing.
     let s3 = store.save_case(&case).unwrap();
-    assert_eq!(s3.revision, 3);
+    assert_eq!(s3.revision, 1);
     assert_eq!(s3.rev_id, s2.rev_id);
+    // Content that arrives whole from a file is a revision of its own.
+    case.person.name = "李明明".into();
+    let s4 = store.save_case_fresh(&case).unwrap();
+    assert_eq!(s4.revision, 2);
     let h = store.history(case.id).unwrap();
-    assert_eq!(h.len(), 3);
-    assert_eq!(h[2].parent.as_deref(), Some(h[1].rev_id.as_str()));
+    assert_eq!(h.len(), 2);
+    assert_eq!(h[1].parent.as_deref(), Some(h[0].rev_id.as_str()));
     assert!(h
         .iter()
         .all(|r| r.office == "台江县商务局" && r.device == store.identity().device));
-    assert_eq!(store.case_at(&h[1].rev_id).unwrap().person.name, "李");
+    assert_eq!(store.case_at(&h[0].rev_id).unwrap().person.name, "李明");
+    // A new session (the store opened again) starts a new revision.
+    drop(store);
+    let mut store = Store::open(&p).unwrap();
+    case.person.name = "李明".into();
+    assert_eq!(store.save_case(&case).unwrap().revision, 3);
 }
 
 #[test]
@@ -396,7 +407,7 @@ fn a_save_based_on_a_stale_revision_is_refused_and_drops_no_parent() {
     assert!(e.to_string().contains("已被修改"), "{e}");
     assert_eq!(store.get_case(case.id).unwrap().person.name, "李明甲");
     // Without a base (an imported file) it becomes a child of the current head.
-    let s3 = store.save_case(&other).unwrap();
+    let s3 = store.save_case_fresh(&other).unwrap();
     let h = store.history(case.id).unwrap();
     assert_eq!(h.len(), 3);
     assert_eq!(h[2].rev_id, s3.rev_id);

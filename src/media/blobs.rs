@@ -187,6 +187,21 @@ impl BlobStore {
         Ok((sha, bytes))
     }
 
+    /// Takes into the store a file already checked to have SHA-256 `sha` and fsynced (a bundle's
+    /// staged attachment, on the same disk): renamed into place, or dropped when stored already.
+    pub fn adopt(&self, staged: &Path, sha: &str) -> Result<(), MediaError> {
+        let dest = self.blob_path(sha)?;
+        if dest.is_file() {
+            let _ = fs::remove_file(staged);
+            return Ok(());
+        }
+        let parent = dest.parent().expect("blob has a folder");
+        fs::create_dir_all(parent).map_err(|e| write_error(&self.dir, sha, e))?;
+        fs::rename(staged, &dest).map_err(|e| write_error(&self.dir, sha, e))?;
+        sync_dir(parent);
+        Ok(())
+    }
+
     /// Removes every blob whose SHA-256 is not in `live` (the attachments some case still
     /// references) and left-over temporary files. Returns the bytes freed.
     pub fn gc(&self, live: &HashSet<String>) -> Result<u64, MediaError> {

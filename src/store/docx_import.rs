@@ -100,7 +100,7 @@ impl Store {
                     .push("这个案例在回收站中：已保存为它的新版本，请到回收站中恢复它".into());
             }
         }
-        self.save_case(&case)?;
+        self.save_case_fresh(&case)?;
         Ok(Imported {
             path,
             case_id: Some(case.id),

@@ -9,7 +9,7 @@ use crate::dicts::Dicts;
 use crate::validate::validate;
 use rusqlite::{params, Connection, TransactionBehavior};
 
-pub const LATEST_VERSION: i64 = 3;
+pub const LATEST_VERSION: i64 = 4;
 
 /// Version 1: settings, cases with their head JSON, and the append-only revision log.
 pub(crate) const V1: &str = "
@@ -51,6 +51,23 @@ ALTER TABLE cases ADD COLUMN warnings INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX cases_updated ON cases(updated_at);
 ";
 
+/// Version 4: the revision graph for bundles and merges — every parent (a merge has two or
+/// more), the 回收站 flag, the kind of change, the conflicts open at a revision, the store
+/// session that made it (saves of one session coalesce), when it was exported (then it is
+/// never rewritten); the count of open conflicts per case for the list.
+const V4: &str = "
+ALTER TABLE revisions ADD COLUMN parents TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE revisions ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE revisions ADD COLUMN kind TEXT NOT NULL DEFAULT 'edit';
+ALTER TABLE revisions ADD COLUMN conflicts TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE revisions ADD COLUMN session TEXT NOT NULL DEFAULT '';
+ALTER TABLE revisions ADD COLUMN exported_at TEXT;
+ALTER TABLE cases ADD COLUMN conflicts INTEGER NOT NULL DEFAULT 0;
+UPDATE revisions SET parents = json_array(parent) WHERE parent IS NOT NULL;
+UPDATE revisions SET deleted = 1
+  WHERE id IN (SELECT head FROM cases WHERE deleted_at IS NOT NULL);
+";
+
 pub(crate) fn migrate(
     conn: &mut Connection,
     campaign: &Campaign,
@@ -85,6 +102,11 @@ pub fn migrate_to(
             }
             // The provincial desk: 案例库 list, 省级意见, order, overrides (store/province.rs).
             3 => tx.execute_batch(super::province::V3)?,
+            4 => {
+                tx.execute_batch(V4)?;
+                // The list columns again, now with the conflict count beside them.
+                backfill_v2(&tx, campaign, dicts)?;
+            }
             _ => unreachable!("every version up to LATEST_VERSION has a step"),
         }
         tx.execute_batch(&format!(

@@ -14,6 +14,7 @@ mod docx_import;
 mod lock;
 mod migrations;
 mod province;
+mod revs;
 
 use crate::campaign::Campaign;
 use crate::dicts::Dicts;
@@ -31,6 +32,7 @@ pub use docx_import::Imported;
 pub use lock::LOCK_WAIT;
 pub use migrations::{migrate_to, LATEST_VERSION};
 pub use province::{outside_unit, Desk, DeskCase, LibraryInfo, Opinion};
+pub use revs::{merge_id, HistoryEntry, Outcome, Plan, Revision, COALESCE_WINDOW_SECS};
 
 /// Identifies our databases (PRAGMA application_id): "TBAO".
 pub const APPLICATION_ID: i32 = 0x5442_414F;
@@ -86,6 +88,14 @@ pub enum StoreError {
     UnknownUnit { name: String },
     #[error("让案例库中已有的人员计入名额，需要填写理由（例如“名单中是同名的另一人”）。")]
     OverrideReason,
+    #[error("案例还有 {0} 处冲突没有处理，不能标记为完成。请先在“有冲突”中逐项选择要保留的内容。")]
+    HasConflicts(usize),
+    #[error("字段“{field}”没有待处理的冲突（可能已经处理过了）。")]
+    NoConflict { field: String },
+    #[error("案例（编号 {id}）刚刚在别处被修改了，请重新打开后再操作。")]
+    Moved { id: CaseId },
+    #[error(transparent)]
+    Merge(crate::merge::MergeError),
     #[error(transparent)]
     Media(#[from] crate::media::MediaError),
     #[error("数据库操作失败（{0}）。请重试；若反复出现，请保留数据库文件并联系技术支持。")]
@@ -166,6 +176,8 @@ pub struct Store {
     identity: Identity,
     campaign: Campaign,
     dicts: Dicts,
+    /// This opening of the store: saves of one session are coalesced (see `revs`).
+    session: String,
 }
 
 /// The database used when none is named: `TIANBAO_DB`, else `<data dir>/tianbao/tianbao.db`.
@@ -175,6 +187,17 @@ pub fn default_db_path() -> Result<PathBuf, StoreError> {
     }
     let dir = dirs::data_dir().ok_or(StoreError::NoDataDir)?;
     Ok(dir.join("tianbao").join("tianbao.db"))
+}
+
+/// Whether two RFC 3339 times are less than `COALESCE_WINDOW_SECS` apart.
+fn within_window(a: &str, b: &str) -> bool {
+    match (
+        chrono::DateTime::parse_from_rfc3339(a),
+        chrono::DateTime::parse_from_rfc3339(b),
+    ) {
+        (Ok(a), Ok(b)) => (b - a).num_seconds().abs() < COALESCE_WINDOW_SECS,
+        _ => false,
+    }
 }
 
 fn now() -> (String, String) {
@@ -301,6 +324,7 @@ impl Store {
             },
             campaign: Campaign::current(),
             dicts: Dicts::current(),
+            session: Uuid::new_v4().to_string(),
         };
         let migrated = migrations::migrate(&mut store.conn, &store.campaign, &store.dicts);
         migrated.map_err(|e| store.err(e))?;
@@ -380,6 +404,7 @@ impl Store {
             },
             campaign: Campaign::current(),
             dicts: Dicts::current(),
+            session: Uuid::new_v4().to_string(),
         };
         store.identity = store.load_identity(false).map_err(Some)?;
         Ok(store)
@@ -498,10 +523,20 @@ impl Store {
 
     /// Saves a case (creating it when its id is new) as a child of its current head — for
     /// callers that do not know which revision the content was based on (an imported file).
-    /// Control characters are scrubbed; a case marked ready that now has errors goes back to
-    /// draft. Saving unchanged content returns the current head without adding a revision.
+    /// Control characters are scrubbed; a case marked ready that now has errors (or open
+    /// conflicts) goes back to draft. Saving unchanged content returns the current head without
+    /// adding a revision. A save in the same editing session as the head revision (same office,
+    /// device and store session, within `COALESCE_WINDOW_SECS`) updates that revision in place
+    /// unless it has left the office (exported) — the history keeps one revision per editing
+    /// session, not one per autosave.
     pub fn save_case(&mut self, case: &Case) -> Result<Saved, StoreError> {
-        self.save_case_on(case, None)
+        self.save_case_with(case, None, true)
+    }
+
+    /// Saves a case as a revision of its own, never coalesced into the last one: for content
+    /// that arrives whole from outside the editor (a .docx or JSON file imported).
+    pub fn save_case_fresh(&mut self, case: &Case) -> Result<Saved, StoreError> {
+        self.save_case_with(case, None, false)
     }
 
     /// Saves a case edited from revision `base` (the `rev_id` its editor loaded or last saved).
@@ -510,6 +545,16 @@ impl Store {
     /// that is no longer the head, nothing is saved: [`StoreError::Stale`] names the head, for
     /// the caller to merge or reload; with `None` the save is a child of whatever the head is.
     pub fn save_case_on(&mut self, case: &Case, base: Option<&str>) -> Result<Saved, StoreError> {
+        // A save with an explicit base is a revision of its own: a base names one content.
+        self.save_case_with(case, base, base.is_none())
+    }
+
+    fn save_case_with(
+        &mut self,
+        case: &Case,
+        base: Option<&str>,
+        coalesce: bool,
+    ) -> Result<Saved, StoreError> {
         self.writable()?;
         let mut case = case.clone();
         if case.id.is_nil() {
@@ -523,80 +568,106 @@ impl Store {
         let data = serde_json::to_string(&case).map_err(|e| StoreError::Sqlite(e.to_string()))?;
         check_size(&case, data.len())?;
         let id = case.id.to_string();
-        let summary = Summary::of(&case, &report);
-        let identity = self.identity.clone();
         let path = self.path.display().to_string();
         let tx = self
             .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(|e| sql_error(&path, e))?;
-        let err = |e| sql_error_on(&tx, &path, e);
-        let head: Option<(String, String)> = tx
-            .query_row("SELECT head, data FROM cases WHERE id = ?1", [&id], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
+        struct Head {
+            id: String,
+            data: String,
+            kind: String,
+            device: String,
+            office: String,
+            session: String,
+            exported: bool,
+            at: String,
+            deleted: bool,
+            conflicts: String,
+        }
+        let head: Option<Head> = tx
+            .query_row(
+                "SELECT r.id, r.data, r.kind, r.device, r.office, r.session,
+                        r.exported_at IS NOT NULL, r.at, r.deleted, r.conflicts
+                 FROM cases c JOIN revisions r ON r.id = c.head WHERE c.id = ?1",
+                [&id],
+                |r| {
+                    Ok(Head {
+                        id: r.get(0)?,
+                        data: r.get(1)?,
+                        kind: r.get(2)?,
+                        device: r.get(3)?,
+                        office: r.get(4)?,
+                        session: r.get(5)?,
+                        exported: r.get(6)?,
+                        at: r.get(7)?,
+                        deleted: r.get::<_, i64>(8)? != 0,
+                        conflicts: r.get(9)?,
+                    })
+                },
+            )
             .optional()
-            .map_err(err)?;
+            .map_err(|e| sql_error(&path, e))?;
         if let Some(base) = base {
-            if head.as_ref().map(|h| h.0.as_str()) != Some(base) {
+            if head.as_ref().map(|h| h.id.as_str()) != Some(base) {
                 return Err(StoreError::Stale {
                     id: case.id,
                     base: base.to_string(),
-                    head: head.map(|h| h.0),
+                    head: head.map(|h| h.id),
                 });
             }
         }
-        if let Some((head, old)) = &head {
-            if *old == data {
-                let head = head.clone();
+        if let Some(h) = &head {
+            if h.data == data {
                 drop(tx);
-                return self.saved(case.id, head, report);
+                return self.saved(case.id, h.id.clone(), report);
             }
         }
+        let conflicts: Vec<crate::merge::Conflict> = head
+            .as_ref()
+            .and_then(|h| serde_json::from_str(&h.conflicts).ok())
+            .unwrap_or_default();
+        if !conflicts.is_empty() && case.status == Status::Ready {
+            case.status = Status::Draft;
+        }
+        let data = serde_json::to_string(&case).map_err(|e| StoreError::Sqlite(e.to_string()))?;
         let (at, _) = now();
-        let rev_id = Uuid::now_v7().to_string();
-        tx.execute(
-            "INSERT INTO revisions(id, case_id, parent, office, device, at, data)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
-                rev_id,
-                id,
-                head.as_ref().map(|h| &h.0),
-                identity.office,
-                identity.device,
+        let coalesce = coalesce
+            && head.as_ref().is_some_and(|h| {
+                h.kind == "edit"
+                    && !h.exported
+                    && h.session == self.session
+                    && h.device == self.identity.device
+                    && h.office == self.identity.office
+                    && within_window(&h.at, &at)
+            });
+        let rev_id = if let Some(h) = head.as_ref().filter(|_| coalesce) {
+            tx.execute(
+                "UPDATE revisions SET data = ?2, at = ?3 WHERE id = ?1 AND exported_at IS NULL",
+                params![h.id, data, at],
+            )
+            .map_err(|e| sql_error(&path, e))?;
+            h.id.clone()
+        } else {
+            let rev = Revision {
+                id: Uuid::now_v7().to_string(),
+                case_id: case.id,
+                parents: head.iter().map(|h| h.id.clone()).collect(),
+                office: self.identity.office.clone(),
+                device: self.identity.device.clone(),
                 at,
-                data
-            ],
-        )
-        .map_err(err)?;
-        // One statement for a new case and a changed one; created_at is kept on update.
-        tx.execute(
-            "INSERT INTO cases(id, head, data, status, name, title, region, account,
-             completeness, errors, warnings, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)
-             ON CONFLICT(id) DO UPDATE SET head = excluded.head, data = excluded.data,
-               status = excluded.status, name = excluded.name, title = excluded.title,
-               region = excluded.region, account = excluded.account,
-               completeness = excluded.completeness, errors = excluded.errors,
-               warnings = excluded.warnings, updated_at = excluded.updated_at",
-            params![
-                id,
-                rev_id,
-                data,
-                case.status.as_str(),
-                summary.name,
-                summary.title,
-                summary.region,
-                summary.account,
-                report.completeness,
-                report.errors as i64,
-                report.warnings as i64,
-                at
-            ],
-        )
-        .map_err(err)?;
-        let committed = tx.commit();
-        committed.map_err(|e| self.err(e))?;
+                deleted: head.as_ref().is_some_and(|h| h.deleted),
+                kind: "edit".into(),
+                conflicts,
+                data: case.clone(),
+            };
+            revs::insert_revision(&tx, &rev, &self.session, None)
+                .map_err(|e| sql_error(&path, e))?;
+            rev.id
+        };
+        revs::set_head(&tx, case.id, &rev_id, &self.campaign, &self.dicts)
+            .map_err(|e| sql_error(&path, e))?;
+        tx.commit().map_err(|e| sql_error(&path, e))?;
         self.saved(case.id, rev_id, report)
     }
 
@@ -634,6 +705,10 @@ impl Store {
         self.writable()?;
         let mut case = self.get_case(id)?;
         if status == Status::Ready {
+            let open = self.conflicts(id)?.len();
+            if open > 0 {
+                return Err(StoreError::HasConflicts(open));
+            }
             let report = self.validate(&case);
             if !report.is_ready() {
                 return Err(StoreError::NotReady {
@@ -690,28 +765,25 @@ impl Store {
         rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
     }
 
-    /// Moves a case to the 回收站 (nothing is lost; `restore_case` brings it back).
+    /// Moves a case to the 回收站 (nothing is lost; `restore_case` brings it back). A revision
+    /// records it, so the deletion travels in bundles like an edit.
     pub fn delete_case(&mut self, id: CaseId) -> Result<(), StoreError> {
-        let (at, _) = now();
-        self.set_deleted(id, Some(at))
+        self.set_deleted(id, true)
     }
 
     pub fn restore_case(&mut self, id: CaseId) -> Result<(), StoreError> {
-        self.set_deleted(id, None)
+        self.set_deleted(id, false)
     }
 
-    fn set_deleted(&mut self, id: CaseId, at: Option<String>) -> Result<(), StoreError> {
+    fn set_deleted(&mut self, id: CaseId, deleted: bool) -> Result<(), StoreError> {
         self.writable()?;
-        let n = self
-            .conn
-            .execute(
-                "UPDATE cases SET deleted_at = ?2 WHERE id = ?1",
-                params![id.to_string(), at],
-            )
-            .map_err(|e| self.err(e))?;
-        if n == 0 {
-            return Err(StoreError::NotFound(id));
+        let head = self.head_of(id)?.ok_or(StoreError::NotFound(id))?;
+        let rev = self.revision(&head)?.ok_or(StoreError::NotFound(id))?;
+        if rev.deleted == deleted {
+            return Ok(());
         }
+        let kind = if deleted { "delete" } else { "restore" };
+        self.append(id, &head, rev.data, deleted, kind, rev.conflicts)?;
         Ok(())
     }
 

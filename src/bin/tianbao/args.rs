@@ -78,6 +78,41 @@ pub enum Command {
     },
     /// 设置案例的省级意见：同意 / 不同意 / 清除
     Opinion { id: String, value: String },
+    /// 导出案例包（.tianbao）带到其他单位：案例、修订记录和附件（不含视频）
+    Export {
+        /// 案例编号（可只写开头几位，可多个）；与 --all 二选一
+        ids: Vec<String>,
+        /// 导出全部案例（不含回收站）
+        #[arg(long)]
+        all: bool,
+        /// 用文件第一行的口令加密
+        #[arg(long, value_name = "F")]
+        passphrase_file: Option<PathBuf>,
+        /// 输出文件或文件夹（默认：当前文件夹下的“单位_日期_N例.tianbao”）
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// 导入案例包：先完整校验，再合并（新增、更新、合并、冲突）；--dry-run 只预览不写入
+    Import {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long, value_name = "F")]
+        passphrase_file: Option<PathBuf>,
+    },
+    /// 案例的修改历史：哪个单位、什么时候、改了哪些栏目
+    History { id: String },
+    /// 列出待处理的冲突（两边改了同一栏目）
+    Conflicts,
+    /// 处理一处冲突：保留本单位的（mine）或对方的（theirs）
+    Resolve {
+        id: String,
+        /// 字段（如 intro.basics）或栏目名（如 基本情况介绍）
+        field: String,
+        #[arg(long)]
+        take: String,
+    },
     /// 设置报送顺序（序号）：按给出的顺序排在最前，其余案例保持原顺序
     Order {
         #[arg(required = true)]

@@ -29,6 +29,8 @@ pub enum CliError {
     Summary(#[from] tianbao::summary::SummaryError),
     #[error(transparent)]
     Package(#[from] tianbao::package::PackageError),
+    #[error(transparent)]
+    Bundle(#[from] tianbao::bundle::BundleError),
     #[error("{0}")]
     Other(String),
 }

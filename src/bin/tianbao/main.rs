@@ -11,6 +11,7 @@ mod desk;
 mod error;
 mod print;
 mod run;
+mod sync;
 
 use clap::Parser;
 use std::io::Write;

@@ -4,6 +4,7 @@ use crate::args::{CaseCommand, CasesCommand, Cli, Command};
 use crate::desk;
 use crate::error::CliError;
 use crate::print;
+use crate::sync;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
@@ -117,6 +118,27 @@ pub fn run(cli: Cli) -> Result<Output, CliError> {
         Command::Package { output, part_size } => {
             desk::run_package(cli.db, &output, part_size.as_deref(), json)
         }
+        Command::Export {
+            ids,
+            all,
+            passphrase_file,
+            output,
+        } => sync::run_export(
+            cli.db,
+            &ids,
+            all,
+            passphrase_file.as_deref(),
+            output.as_deref(),
+            json,
+        ),
+        Command::Import {
+            files,
+            dry_run,
+            passphrase_file,
+        } => sync::run_import(cli.db, &files, dry_run, passphrase_file.as_deref(), json),
+        Command::History { id } => sync::run_history(cli.db, &id, json),
+        Command::Conflicts => sync::run_conflicts(cli.db, json),
+        Command::Resolve { id, field, take } => sync::run_resolve(cli.db, &id, &field, &take, json),
         Command::Opinion { id, value } => desk::run_opinion(cli.db, &id, &value, json),
         Command::Order { ids } => desk::run_order(cli.db, &ids, json),
     }
@@ -171,7 +193,7 @@ fn run_case(command: CaseCommand, db: Option<PathBuf>, json: bool) -> Result<Out
                 path: shown,
                 detail: e.to_string(),
             })?;
-            let saved = store.save_case(&case)?;
+            let saved = store.save_case_fresh(&case)?;
             if json {
                 ok(to_json(&saved))
             } else {
