@@ -177,6 +177,7 @@ impl Store {
     /// Sets the submitting unit; it must be one of the 37 (a unique abbreviation such as 贵州
     /// is accepted and written in full).
     pub fn set_unit(&mut self, name: &str) -> Result<String, StoreError> {
+        self.writable()?;
         let units = self.dicts.submitting_units();
         let n = name.trim();
         let found: Vec<&String> = if let Some(u) = units.iter().find(|u| *u == n) {
@@ -201,10 +202,14 @@ impl Store {
 
     /// Replaces the 案例库 list with `imported` (one transaction).
     pub fn import_library(&mut self, imported: &Imported) -> Result<LibraryInfo, StoreError> {
+        self.writable()?;
         let previous = self.library_count()?;
         let (at, _) = super::now();
         let path = self.path.display().to_string();
-        let tx = self.conn.transaction().map_err(|e| sql_error(&path, e))?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| sql_error(&path, e))?;
         let e = |e| sql_error(&path, e);
         tx.execute("DELETE FROM library_entries", []).map_err(e)?;
         {
@@ -281,6 +286,7 @@ impl Store {
 
     /// Sets (or with None clears) the 省级意见 on a case.
     pub fn set_opinion(&mut self, id: CaseId, opinion: Option<Opinion>) -> Result<(), StoreError> {
+        self.writable()?;
         self.live(id)?;
         let (at, _) = super::now();
         self.conn
@@ -301,6 +307,7 @@ impl Store {
         id: CaseId,
         reason: Option<&str>,
     ) -> Result<(), StoreError> {
+        self.writable()?;
         self.live(id)?;
         let reason = match reason.map(str::trim) {
             Some("") => return Err(StoreError::OverrideReason),
@@ -322,6 +329,7 @@ impl Store {
     /// Puts `ids` first, in this order (序号 1, 2, …); the other cases keep their order after
     /// them.
     pub fn set_order(&mut self, ids: &[CaseId]) -> Result<(), StoreError> {
+        self.writable()?;
         for &id in ids {
             self.live(id)?;
         }
@@ -334,7 +342,10 @@ impl Store {
         }
         let (at, _) = super::now();
         let path = self.path.display().to_string();
-        let tx = self.conn.transaction().map_err(|e| sql_error(&path, e))?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| sql_error(&path, e))?;
         for (i, id) in order.iter().enumerate() {
             tx.execute(
                 "INSERT INTO desk(case_id, position, updated_at) VALUES (?1, ?2, ?3)
@@ -459,6 +470,7 @@ impl Store {
     }
 
     pub(crate) fn set_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.writable()?;
         self.conn
             .execute(
                 "INSERT INTO meta(key, value) VALUES(?1, ?2)
