@@ -38,7 +38,12 @@ fn distinct(base: &[u8], tag: &str, size: usize) -> Vec<u8> {
 }
 
 fn put(store: &Store, bytes: &[u8], name: &str, w: u32, h: u32) -> Attachment {
-    let mut a = store.blobs().unwrap().put_bytes(bytes, name).unwrap();
+    let mut a = store
+        .library()
+        .blobs()
+        .unwrap()
+        .put_bytes(bytes, name)
+        .unwrap();
     a.width = w;
     a.height = h;
     a

@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use tianbao::campaign::Campaign;
-use tianbao::media::{self, BlobStore, DecodeLimits, PhotoRole};
+use tianbao::media::{self, BlobStore, DecodeLimits, Purpose};
 
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
@@ -297,7 +297,7 @@ fn bench_attach(dir: &Path, c: &Campaign) {
     let mut fresh_attach = |p: &Path| {
         k += 1;
         let store = BlobStore::new(dir.join(format!("blobs-{k}"))).unwrap();
-        let a = media::attach(&store, p, PhotoRole::Photo, c, 256).unwrap();
+        let a = media::attach(&store, p, Purpose::Photo, c, 256).unwrap();
         assert!(a.thumbnail.is_some());
         let _ = fs::remove_dir_all(store.dir());
     };
@@ -305,7 +305,7 @@ fn bench_attach(dir: &Path, c: &Campaign) {
     let attach_rot = time(&mut || fresh_attach(&rotated));
     let store = BlobStore::new(dir.join("blobs-dedup")).unwrap();
     let attach_again = time(&mut || {
-        media::attach(&store, &photo, PhotoRole::Photo, c, 256).unwrap();
+        media::attach(&store, &photo, Purpose::Photo, c, 256).unwrap();
     });
     let put = time(&mut || {
         let s = BlobStore::new(dir.join("blobs-put")).unwrap();
@@ -313,7 +313,7 @@ fn bench_attach(dir: &Path, c: &Campaign) {
         let _ = fs::remove_dir_all(s.dir());
     });
     let check = time(&mut || {
-        media::check_photo(&photo, PhotoRole::Photo, c).unwrap();
+        media::check_photo(&photo, Purpose::Photo, c).unwrap();
     });
     let decode = time(&mut || {
         media::load_oriented(&photo, &DecodeLimits::default()).unwrap();

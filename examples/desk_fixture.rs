@@ -20,7 +20,7 @@ use serde_json::json;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
-use tianbao::media::PhotoRole;
+use tianbao::media::Purpose;
 use tianbao::model::Status;
 use tianbao::package::{self, Options};
 use tianbao::store::{Opinion, Store};
@@ -122,7 +122,7 @@ fn build(out: &Path, n: usize, full: bool) -> serde_json::Value {
     std::fs::create_dir_all(&src).unwrap();
     let mut store = Store::open(&out.join("tianbao.db")).unwrap();
     store.set_unit("贵州省").unwrap();
-    let files = store.files();
+    let files = store.library();
     let mut manifest = Vec::new();
     // Made once, tagged per case (see `tagged`).
     let photo_bytes = if full { 3_000_000 } else { 60_000 };
@@ -143,7 +143,7 @@ fn build(out: &Path, n: usize, full: bool) -> serde_json::Value {
             ["台江", "雷山", "榕江", "从江", "黎平", "剑河"][i % 6]
         );
         c.region.village = format!("第{}村", i + 1);
-        let put = |name: &str, bytes: &[u8], role: PhotoRole| {
+        let put = |name: &str, bytes: &[u8], role: Purpose| {
             let p = src.join(name);
             std::fs::write(&p, bytes).unwrap();
             files.attach_file(&p, role).unwrap().attachment
@@ -151,17 +151,17 @@ fn build(out: &Path, n: usize, full: bool) -> serde_json::Value {
         c.media.photo = Some(put(
             &format!("photo{i}.jpg"),
             &tagged(&base_photo, &format!("photo {i}")),
-            PhotoRole::Photo,
+            Purpose::Photo,
         ));
         let scan = |side: u64| tagged(&base_scan, &format!("scan {i} {side}"));
-        c.media.id_front = Some(put(&format!("front{i}.jpg"), &scan(1), PhotoRole::IdScan));
-        c.media.id_back = Some(put(&format!("back{i}.jpg"), &scan(2), PhotoRole::IdScan));
+        c.media.id_front = Some(put(&format!("front{i}.jpg"), &scan(1), Purpose::IdScan));
+        c.media.id_back = Some(put(&format!("back{i}.jpg"), &scan(2), Purpose::IdScan));
         if full {
             for (k, base) in base_pics.iter().enumerate() {
                 let mut a = put(
                     &format!("pic{i}_{k}.jpg"),
                     &tagged(base, &format!("picture {i} {k}")),
-                    PhotoRole::Picture,
+                    Purpose::Picture,
                 );
                 a.caption = format!("直播现场{}", k + 1);
                 c.media.pictures.push(a);
@@ -239,7 +239,7 @@ fn bench(out: &Path) {
     let t = Instant::now();
     let plan = package::plan(&store, today).unwrap();
     let t_plan = t.elapsed().as_secs_f64();
-    let files = store.files();
+    let files = store.library();
     let res = package::write_package(
         &files,
         &plan,

@@ -207,6 +207,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FsError> {
     f.commit(path)
 }
 
+/// As [`write_atomic`], for personal data in the app's own folders (0600 on Unix).
+pub fn write_atomic_private(path: &Path, bytes: &[u8]) -> Result<(), FsError> {
+    let mut f = AtomicFile::beside_private(path)?;
+    f.write_all(bytes).map_err(|e| FsError::writing(path, e))?;
+    f.commit(path)
+}
+
 /// A temporary file that becomes a real one only by [`AtomicFile::commit`]; dropped without
 /// it, it is removed.
 #[derive(Debug)]
@@ -222,20 +229,40 @@ impl AtomicFile {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        AtomicFile::create(&parent_of(target), &name, target)
+        AtomicFile::create(&parent_of(target), &name, target, false)
     }
 
-    /// A temporary file in `dir` (which must be on the target's file system); errors name
-    /// `shown_as`.
-    pub fn in_dir(dir: &Path, shown_as: &Path) -> Result<AtomicFile, FsError> {
-        AtomicFile::create(dir, "", shown_as)
+    /// As [`AtomicFile::beside`], for personal data: on Unix the file is its owner's alone
+    /// (0600), like every file in the app's own folders.
+    pub fn beside_private(target: &Path) -> Result<AtomicFile, FsError> {
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        AtomicFile::create(&parent_of(target), &name, target, true)
     }
 
-    fn create(dir: &Path, name: &str, shown_as: &Path) -> Result<AtomicFile, FsError> {
+    /// A temporary file of personal data (0600 on Unix) in `dir`, which must be on the
+    /// target's file system (the blob store's `tmp/`); errors name `shown_as`.
+    pub fn private_in_dir(dir: &Path, shown_as: &Path) -> Result<AtomicFile, FsError> {
+        AtomicFile::create(dir, "", shown_as, true)
+    }
+
+    fn create(
+        dir: &Path,
+        name: &str,
+        shown_as: &Path,
+        private: bool,
+    ) -> Result<AtomicFile, FsError> {
         let tmp = dir.join(format!(".{name}.{}.tmp", uuid::Uuid::new_v4().simple()));
-        let file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
+        let options = if private {
+            private_new_file()
+        } else {
+            let mut o = OpenOptions::new();
+            o.write(true).create_new(true);
+            o
+        };
+        let file = options
             .open(&tmp)
             .map_err(|e| FsError::writing(shown_as, e))?;
         Ok(AtomicFile {
@@ -338,7 +365,7 @@ mod tests {
     #[test]
     fn an_uncommitted_file_is_removed() {
         let d = tempfile::tempdir().unwrap();
-        let mut f = AtomicFile::in_dir(d.path(), Path::new("x")).unwrap();
+        let mut f = AtomicFile::private_in_dir(d.path(), Path::new("x")).unwrap();
         f.write_all(b"half").unwrap();
         drop(f);
         assert_eq!(fs::read_dir(d.path()).unwrap().count(), 0);

@@ -1,4 +1,4 @@
-//! The case model: one case = one person's 推荐表 (附件1), field by field as in FORM.md.
+//! The case model: one case = one person's 推荐表 (附件1), field by field as in docs/FORM.md.
 //!
 //! Every field holds exactly what the clerk typed (numbers too: "12.5万" stays "12.5万"), so
 //! nothing typed is ever lost or silently rewritten; parsing happens in `validate` and when

@@ -24,8 +24,9 @@ use crate::campaign::Campaign;
 use crate::docx::{docx_file_name, safe_file_part, write_case_docx, DocxError, Progress};
 use crate::fsx::sync_dir;
 use crate::media::human_size;
+use crate::media::Library;
 use crate::model::{Attachment, Case, CaseId};
-use crate::store::{Desk, Files, Opinion, Store, StoreError};
+use crate::store::{Desk, Opinion, Store, StoreError};
 use crate::summary::{self, SummaryError};
 use crate::validate::{Report, Severity};
 use serde::Serialize;
@@ -478,7 +479,7 @@ fn video_text(case: &Case, campaign: &Campaign) -> String {
 /// module documentation for what it holds. Blocking findings refuse it before anything is
 /// written.
 pub fn write_package(
-    files: &Files,
+    files: &Library,
     plan: &Plan,
     dest: &Path,
     opts: &Options,
@@ -567,7 +568,7 @@ fn clean_stale(parent: &Path, final_name: &str) {
 type Built = (Vec<PackageFile>, Vec<Part>);
 
 fn build(
-    files: &Files,
+    files: &Library,
     plan: &Plan,
     tmp: &Path,
     opts: &Options,

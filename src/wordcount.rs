@@ -1,4 +1,4 @@
-//! 字数 as Microsoft Word's 字数统计 counts it (FORM.md): every CJK character counts 1, every
+//! 字数 as Microsoft Word's 字数统计 counts it (docs/FORM.md): every CJK character counts 1, every
 //! run of consecutive non-CJK, non-whitespace characters counts 1, and each U+2028/U+2029
 //! counts 1. Whitespace (U+3000 included) and line breaks count 0.
 //!
@@ -65,7 +65,7 @@ fn is_invisible(c: char) -> bool {
     matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}')
 }
 
-/// The CJK scripts and blocks of FORM.md.
+/// The CJK scripts and blocks of docs/FORM.md.
 pub fn is_cjk(c: char) -> bool {
     matches!(c as u32,
         0x1100..=0x11FF      // Hangul Jamo

@@ -1,14 +1,15 @@
-//! 生成推荐表 as the app runs it: the store's `Files` handle (work without holding the store),
-//! one case to a chosen path, many cases into a folder with progress, failures and cancelling.
+//! 生成推荐表 as the app runs it: the attachment library (`store.library()`, work without
+//! holding the store), one case to a chosen path, many cases into a folder with progress,
+//! failures and cancelling.
 mod common;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use tianbao::docx::{write_batch, write_case_docx, DocxError, Progress};
-use tianbao::media::PhotoRole;
+use tianbao::media::{Library, Purpose};
 use tianbao::model::{Case, Status};
-use tianbao::store::{Files, Store};
+use tianbao::store::Store;
 
 fn temp_store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
@@ -53,24 +54,24 @@ fn names(dir: &Path) -> Vec<String> {
 #[test]
 fn files_handle_is_send_and_works_without_the_store() {
     fn assert_send<T: Send + Clone + 'static>() {}
-    assert_send::<Files>();
+    assert_send::<Library>();
     let (dir, store) = temp_store();
-    let files = store.files();
-    assert_eq!(files.dir(), store.blob_dir());
+    let library = store.library();
+    assert_eq!(library.dir(), store.blob_dir());
     let src = dir.path().join("图.png");
     image::RgbImage::from_pixel(900, 600, image::Rgb([10, 120, 200]))
         .save(&src)
         .unwrap();
     // On another thread, while the store stays usable here.
     let t = std::thread::spawn({
-        let files = files.clone();
+        let library = library.clone();
         let src = src.clone();
-        move || files.attach_file(&src, PhotoRole::Picture).unwrap()
+        move || library.attach_file(&src, Purpose::Picture).unwrap()
     });
     let a = t.join().unwrap();
     assert!(store.list_cases(&Default::default()).unwrap().is_empty());
     assert_eq!(
-        store.thumbnail(&a.attachment.sha256).unwrap()[..2],
+        store.library().thumbnail(&a.attachment.sha256).unwrap()[..2],
         [0xFF, 0xD8]
     );
     // Serialised for the app: attachment and report, never the thumbnail's bytes.
@@ -85,7 +86,7 @@ fn one_case_is_written_where_asked_draft_or_ready() {
     let mut c = common::sample_case();
     store.save_case(&c).unwrap();
     let path = dir.path().join("李明.docx");
-    let w = write_case_docx(&store.files(), &c, &path).unwrap();
+    let w = write_case_docx(&store.library(), &c, &path).unwrap();
     assert_eq!(w.path, path.display().to_string());
     assert_eq!(w.file_name, "李明.docx");
     assert!(w.draft);
@@ -94,12 +95,12 @@ fn one_case_is_written_where_asked_draft_or_ready() {
     assert!(all_parts(&path).contains("草稿"));
 
     c.status = Status::Ready;
-    let w = write_case_docx(&store.files(), &c, &path).unwrap();
+    let w = write_case_docx(&store.library(), &c, &path).unwrap();
     assert!(!w.draft);
     assert!(!all_parts(&path).contains("草稿"));
 
     let missing = dir.path().join("没有这个文件夹").join("a.docx");
-    let e = write_case_docx(&store.files(), &c, &missing).unwrap_err();
+    let e = write_case_docx(&store.library(), &c, &missing).unwrap_err();
     assert!(matches!(e, DocxError::FolderMissing { .. }), "{e}");
     assert!(e.to_string().contains("没有这个文件夹"));
 }
@@ -126,7 +127,7 @@ fn many_cases_one_file_each_numbered_in_the_given_order_with_progress() {
     let mut seen: Vec<Progress> = Vec::new();
     let cancel = AtomicBool::new(false);
     let r = write_batch(
-        &store.files(),
+        &store.library(),
         &ids,
         &out_dir,
         |id| store.get_case(id),
@@ -167,7 +168,7 @@ fn cancel_stops_between_files_and_keeps_what_was_written() {
     let ids: Vec<_> = cases.iter().map(|c| c.id).collect();
     let cancel = AtomicBool::new(false);
     let r = write_batch(
-        &store.files(),
+        &store.library(),
         &ids,
         dir.path(),
         |id| store.get_case(id),
@@ -205,7 +206,7 @@ fn a_broken_case_is_listed_and_the_others_are_written() {
     let gone = uuid::Uuid::now_v7();
     let ids = vec![cases[0].id, cases[1].id, gone, cases[2].id];
     let r = write_batch(
-        &store.files(),
+        &store.library(),
         &ids,
         dir.path(),
         |id| store.get_case(id),
@@ -232,7 +233,7 @@ fn a_missing_folder_stops_the_batch_with_its_name() {
     let ids: Vec<_> = cases.iter().map(|c| c.id).collect();
     let nowhere: PathBuf = dir.path().join("U盘已拔出");
     let e = write_batch(
-        &store.files(),
+        &store.library(),
         &ids,
         &nowhere,
         |id| store.get_case(id),

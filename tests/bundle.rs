@@ -76,7 +76,7 @@ fn a_case_with_photos_travels_and_a_second_import_changes_nothing() {
         .store
         .attach_file(
             &jpeg(src.path(), "1.jpg", 1),
-            tianbao::media::PhotoRole::Picture,
+            tianbao::media::Purpose::Picture,
         )
         .unwrap();
     c.media.pictures.push(att.attachment.clone());
@@ -92,7 +92,12 @@ fn a_case_with_photos_travels_and_a_second_import_changes_nothing() {
     assert_eq!(pv.new, 1);
     let got = b.store.get_case(c.id).unwrap();
     assert_eq!(got, a.store.get_case(c.id).unwrap());
-    assert!(b.store.blobs().unwrap().contains(&att.attachment.sha256));
+    assert!(b
+        .store
+        .library()
+        .blobs()
+        .unwrap()
+        .contains(&att.attachment.sha256));
     let db = std::fs::read(b.store.path()).unwrap();
     let pv = b.import(&p);
     assert_eq!(pv.unchanged, 1);
@@ -470,7 +475,7 @@ fn hostile_bundles_are_refused_and_nothing_is_written() {
         .store
         .attach_file(
             &jpeg(src.path(), "1.jpg", 9),
-            tianbao::media::PhotoRole::Picture,
+            tianbao::media::Purpose::Picture,
         )
         .unwrap();
     c.media.pictures.push(att.attachment.clone());
@@ -645,7 +650,7 @@ fn hostile_bundles_are_refused_and_nothing_is_written() {
     b.store
         .attach_file(
             &jpeg(src.path(), "2.jpg", 3),
-            tianbao::media::PhotoRole::Picture,
+            tianbao::media::Purpose::Picture,
         )
         .unwrap();
     let db_path = b.store.path().to_path_buf();

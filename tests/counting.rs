@@ -1,4 +1,4 @@
-//! 字数: every vector of tests/word-count.json (copied from shared/vectors) and the sample case.
+//! 字数: every vector of tests/word-count.json (the rule: docs/FORM.md) and the sample case.
 mod common;
 
 use serde::Deserialize;
@@ -32,7 +32,7 @@ fn every_vector_passes() {
 
 #[test]
 fn sample_bodies_count_as_the_samples_readme_says() {
-    // shared/samples/README.md: 359 (一: the name without its "@案例名称：" marker, 20, plus the
+    // tests/fixtures/samples/README.md: 359 (一: the name without its "@案例名称：" marker, 20, plus the
     // body, 339), 938, 442, 438; opinion 442.
     let s = common::sample_sections();
     let body =

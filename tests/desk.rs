@@ -10,7 +10,7 @@ use std::io::Read;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use tianbao::library::{read_library_bytes, MatchKind};
-use tianbao::media::PhotoRole;
+use tianbao::media::Purpose;
 use tianbao::model::{Case, CaseId, Status};
 use tianbao::package::{self, Options, PackageError};
 use tianbao::store::{Opinion, Store, StoreError};
@@ -66,22 +66,22 @@ fn cases(store: &mut Store, n: usize, dir: Option<&Path>) -> Vec<CaseId> {
                 common_media::png_bytes(&common_media::gradient_image(700, 440)),
             )
             .unwrap();
-            let files = store.files();
+            let files = store.library();
             c.media.photo = Some(
                 files
-                    .attach_file(&photo, PhotoRole::Photo)
+                    .attach_file(&photo, Purpose::Photo)
                     .unwrap()
                     .attachment,
             );
             c.media.id_front = Some(
                 files
-                    .attach_file(&scan, PhotoRole::IdScan)
+                    .attach_file(&scan, Purpose::IdScan)
                     .unwrap()
                     .attachment,
             );
             c.media.id_back = Some(
                 files
-                    .attach_file(&scan, PhotoRole::IdScan)
+                    .attach_file(&scan, Purpose::IdScan)
                     .unwrap()
                     .attachment,
             );
@@ -247,7 +247,7 @@ fn opinions_order_and_the_quota_edges_19_20_21() {
     ));
     let out = tempfile::tempdir().unwrap();
     let e = package::write_package(
-        &store.files(),
+        &store.library(),
         &plan,
         &out.path().join("包"),
         &Options::default(),
@@ -317,7 +317,7 @@ fn the_package_file_by_file_in_parts_under_the_limit() {
     let part = 1_000_000;
     let mut steps = Vec::new();
     let out = package::write_package(
-        &store.files(),
+        &store.library(),
         &plan,
         &dest,
         &Options { part_bytes: part },
@@ -350,6 +350,7 @@ fn the_package_file_by_file_in_parts_under_the_limit() {
         assert!(std::fs::metadata(&docx).unwrap().len() > 5000);
         let photo = std::fs::read(folder.join("个人形象照片.jpg")).unwrap();
         let blob = store
+            .library()
             .blobs()
             .unwrap()
             .blob_path(&case.media.photo.as_ref().unwrap().sha256)
@@ -407,7 +408,7 @@ fn the_package_file_by_file_in_parts_under_the_limit() {
     assert_eq!(left.len(), 1, "{left:?}");
     // The folder exists now: a second run refuses to overwrite it.
     let e = package::write_package(
-        &store.files(),
+        &store.library(),
         &plan,
         &dest,
         &Options::default(),
@@ -451,7 +452,7 @@ fn a_cancelled_package_leaves_nothing() {
     let cancel = AtomicBool::new(false);
     let mut n = 0;
     let e = package::write_package(
-        &store.files(),
+        &store.library(),
         &plan,
         &out.join("包"),
         &Options::default(),
@@ -468,7 +469,7 @@ fn a_cancelled_package_leaves_nothing() {
     assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0);
     // A part size too small for one case names the case.
     let e = package::write_package(
-        &store.files(),
+        &store.library(),
         &plan,
         &out.join("包"),
         &Options {

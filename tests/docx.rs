@@ -896,7 +896,7 @@ fn three_print_size_pictures_stay_well_under_3_mb() {
 fn stored_pictures_are_printed_from_the_blob_store_and_cached() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = tianbao::store::Store::open(&dir.path().join("t.db")).unwrap();
-    let blobs = store.blobs().unwrap();
+    let blobs = store.library().blobs().unwrap();
     let src = dir.path().join("直播间.png");
     image::RgbImage::from_pixel(3000, 2000, image::Rgb([10, 120, 60]))
         .save(&src)
@@ -907,7 +907,7 @@ fn stored_pictures_are_printed_from_the_blob_store_and_cached() {
     case.media.pictures = vec![att.clone()];
     store.save_case(&case).unwrap();
 
-    let bytes = tianbao::docx::case_docx(&store, &case).unwrap();
+    let bytes = tianbao::docx::case_docx(&store.library(), &case).unwrap();
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     let names: Vec<String> = zip.file_names().map(|n| n.unwrap().to_string()).collect();
     assert!(
@@ -923,7 +923,7 @@ fn stored_pictures_are_printed_from_the_blob_store_and_cached() {
     // The stored copy vanished: a message naming the picture, not a panic.
     std::fs::remove_dir_all(&cache).unwrap();
     std::fs::remove_file(blobs.path_of(&att.sha256).unwrap()).unwrap();
-    let e = tianbao::docx::case_docx(&store, &case)
+    let e = tianbao::docx::case_docx(&store.library(), &case)
         .unwrap_err()
         .to_string();
     assert!(e.contains("直播间") && e.contains("缺失"), "{e}");

@@ -204,7 +204,8 @@ fn pictures_round_trip_through_a_store_byte_exact() {
         let f = dir.path().join(format!("p{i}.jpg"));
         std::fs::write(&f, jpeg(900 + i as u32 * 50, 600, i as u8)).unwrap();
         let a = store
-            .attach_file(&f, tianbao::media::PhotoRole::Picture)
+            .library()
+            .attach_file(&f, tianbao::media::Purpose::Picture)
             .unwrap();
         c.media.pictures.push(tianbao::model::Attachment {
             caption: cap.to_string(),
@@ -213,7 +214,7 @@ fn pictures_round_trip_through_a_store_byte_exact() {
     }
     store.save_case(&c).unwrap();
     let c = store.get_case(c.id).unwrap();
-    let bytes = store.files().case_docx(&c).unwrap();
+    let bytes = tianbao::docx::case_docx(&store.library(), &c).unwrap();
     let file = dir.path().join("李明_推荐表.docx");
     std::fs::write(&file, &bytes).unwrap();
 
@@ -239,7 +240,7 @@ fn pictures_round_trip_through_a_store_byte_exact() {
     let read = tianbao::docx::read::read_docx(&file, other.campaign(), other.dicts()).unwrap();
     for (k, (a, p)) in got.media.pictures.iter().zip(&read.pictures).enumerate() {
         assert_eq!(a.caption, captions[k].trim());
-        let blob = other.blobs().unwrap().path_of(&a.sha256).unwrap();
+        let blob = other.library().blobs().unwrap().path_of(&a.sha256).unwrap();
         assert_eq!(std::fs::read(blob).unwrap(), p.bytes, "byte-exact");
         assert_eq!(a.format, "jpeg");
         assert!(a.width > 0);
@@ -256,7 +257,7 @@ fn an_edit_made_in_word_becomes_a_new_revision() {
     let mut c = common::sample_case();
     c.media.video.link = "https://pan.baidu.com/s/1abcDEF".into();
     store.save_case(&c).unwrap();
-    let bytes = store.files().case_docx(&c).unwrap();
+    let bytes = tianbao::docx::case_docx(&store.library(), &c).unwrap();
     // "Edit in Word": the region typed anew, the 民族 changed.
     let edited = replace_in_docx(&bytes, &[("苗族", "侗族"), ("偏寨村", "塘坝村")]);
     let file = dir.path().join("edited.docx");

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use tianbao::campaign::Campaign;
 use tianbao::media::{
     self, attach, check_photo, check_video, fit_jpeg, load_oriented, thumbnail, BlobStore,
-    DecodeLimits, Format, MediaError, PhotoReport, PhotoRole, Severity, VideoReport,
+    DecodeLimits, Format, MediaError, PhotoReport, Purpose, Severity, VideoReport,
 };
 
 fn campaign() -> Campaign {
@@ -80,7 +80,7 @@ fn a_large_camera_photo_passes_every_rule() {
         jpeg.len()
     );
     let p = write(dir.path(), "李明-形象照.jpg", &jpeg);
-    let r = check_photo(&p, PhotoRole::Photo, &c).unwrap();
+    let r = check_photo(&p, Purpose::Photo, &c).unwrap();
     assert!(r.issues.is_empty(), "{:#?}", r.issues);
     assert!(r.ok);
     assert_eq!((r.format, r.width, r.height), (Format::Jpeg, 2400, 1600));
@@ -100,7 +100,7 @@ fn a_photo_under_2m_shows_its_size_and_the_rule() {
     assert!(jpeg.len() < 1_520_435);
     jpeg.resize(1_520_435, 0);
     let p = write(dir.path(), "photo.jpg", &jpeg);
-    let r = check_photo(&p, PhotoRole::Photo, &c).unwrap();
+    let r = check_photo(&p, Purpose::Photo, &c).unwrap();
     assert_eq!(codes(&r), ["small_file"]);
     let m = &issue(&r, "small_file").message;
     assert!(
@@ -120,7 +120,7 @@ fn a_small_low_resolution_photo_gets_both_warnings() {
         "wechat.jpg",
         &jpeg_bytes(&gradient_image(1280, 960), 80),
     );
-    let r = check_photo(&p, PhotoRole::Photo, &c).unwrap();
+    let r = check_photo(&p, Purpose::Photo, &c).unwrap();
     assert_eq!(codes(&r), ["small_file", "low_resolution"]);
     let m = &issue(&r, "low_resolution").message;
     assert!(
@@ -128,7 +128,7 @@ fn a_small_low_resolution_photo_gets_both_warnings() {
         "{m}"
     );
     // The same file for the Word form is fine: pictures have no size rule.
-    let r = check_photo(&p, PhotoRole::Picture, &c).unwrap();
+    let r = check_photo(&p, Purpose::Picture, &c).unwrap();
     assert!(r.issues.is_empty(), "{:#?}", r.issues);
 }
 
@@ -139,15 +139,15 @@ fn limits_come_from_the_campaign() {
     let p = write(dir.path(), "p.png", &png_bytes(&gradient_image(1000, 800)));
     c.photo.min_bytes = 1;
     c.photo.min_pixels = 1;
-    assert!(check_photo(&p, PhotoRole::Photo, &c)
+    assert!(check_photo(&p, Purpose::Photo, &c)
         .unwrap()
         .issues
         .is_empty());
     c.photo.min_bytes = 3 << 20;
-    let r = check_photo(&p, PhotoRole::Photo, &c).unwrap();
+    let r = check_photo(&p, Purpose::Photo, &c).unwrap();
     assert!(issue(&r, "small_file").message.contains("不低于3M"));
     c.id_scan.min_short_side_px = 801;
-    let r = check_photo(&p, PhotoRole::IdScan, &c).unwrap();
+    let r = check_photo(&p, Purpose::IdScan, &c).unwrap();
     assert!(issue(&r, "id_too_small").message.contains("短边 800 像素"));
 }
 
@@ -167,7 +167,7 @@ fn exif_orientation_6_is_read_and_applied() {
     let jpeg = with_exif_orientation(&jpeg_bytes(&img, 95), 6);
     let p = write(dir.path(), "rotated.jpg", &jpeg);
 
-    let r = check_photo(&p, PhotoRole::Picture, &c).unwrap();
+    let r = check_photo(&p, Purpose::Picture, &c).unwrap();
     assert_eq!(r.orientation, 6);
     assert_eq!((r.width, r.height), (80, 40));
     assert_eq!((r.display_width, r.display_height), (40, 80));
@@ -213,7 +213,7 @@ fn a_truncated_jpeg_is_an_error_and_never_a_panic() {
     let jpeg = jpeg_bytes(&noisy_image(600, 400), 90);
     for cut in [jpeg.len() / 2, jpeg.len() - 2, 200, 20, 3] {
         let p = write(dir.path(), &format!("cut{cut}.jpg"), &jpeg[..cut]);
-        let r = check_photo(&p, PhotoRole::Photo, &c).unwrap();
+        let r = check_photo(&p, Purpose::Photo, &c).unwrap();
         assert!(!r.ok, "cut at {cut}: {:#?}", r.issues);
         let code = r
             .issues
@@ -237,7 +237,7 @@ fn a_truncated_jpeg_is_an_error_and_never_a_panic() {
     }
     let r = check_photo(
         &dir.path().join(format!("cut{}.jpg", jpeg.len() / 2)),
-        PhotoRole::Photo,
+        Purpose::Photo,
         &c,
     )
     .unwrap();
@@ -250,7 +250,7 @@ fn a_truncated_png_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let png = png_bytes(&gradient_image(300, 200));
     let p = write(dir.path(), "cut.png", &png[..png.len() - 20]);
-    let r = check_photo(&p, PhotoRole::Picture, &c).unwrap();
+    let r = check_photo(&p, Purpose::Picture, &c).unwrap();
     assert_eq!(codes(&r), ["truncated"]);
     assert_eq!(r.complete, Some(false));
 }
@@ -263,7 +263,7 @@ fn decompression_bombs_are_refused_fast_from_the_header() {
     let jpg = write(dir.path(), "bomb.jpg", &jpeg_bomb(65_000, 65_000));
     for p in [&png, &jpg] {
         let t = Instant::now();
-        let r = check_photo(p, PhotoRole::Picture, &c).unwrap();
+        let r = check_photo(p, Purpose::Picture, &c).unwrap();
         assert!(!r.ok);
         assert!(
             codes(&r).contains(&"too_large_dimensions"),
@@ -280,7 +280,7 @@ fn decompression_bombs_are_refused_fast_from_the_header() {
             t.elapsed()
         );
     }
-    let r = check_photo(&png, PhotoRole::Photo, &c).unwrap();
+    let r = check_photo(&png, Purpose::Photo, &c).unwrap();
     assert_eq!((r.width, r.height), (100_000, 100_000));
     // A 3 GB "JPEG" (sparse) is refused before it is read into memory.
     let huge = dir.path().join("huge.jpg");
@@ -312,7 +312,7 @@ fn heic_is_named_and_the_way_to_convert_it_is_given() {
     let c = campaign();
     let dir = tempfile::tempdir().unwrap();
     let p = write(dir.path(), "IMG_0001.HEIC", &heic_header());
-    let r = check_photo(&p, PhotoRole::Photo, &c).unwrap();
+    let r = check_photo(&p, Purpose::Photo, &c).unwrap();
     assert_eq!(r.format, Format::Heic);
     assert_eq!((r.width, r.height), (4032, 3024));
     let m = &issue(&r, "format").message;
@@ -323,7 +323,7 @@ fn heic_is_named_and_the_way_to_convert_it_is_given() {
         "upper-case .HEIC is honest"
     );
     // In the Word form it cannot be used at all.
-    let r = check_photo(&p, PhotoRole::Picture, &c).unwrap();
+    let r = check_photo(&p, Purpose::Picture, &c).unwrap();
     assert_eq!(issue(&r, "format").severity, Severity::Error);
     assert!(issue(&r, "format").message.contains("Word"));
     let e = load_oriented(&p, &DecodeLimits::default()).unwrap_err();
@@ -338,7 +338,7 @@ fn bmp_webp_tiff_get_conversion_advice() {
     let c = campaign();
     let dir = tempfile::tempdir().unwrap();
     let bmp = write(dir.path(), "scan.bmp", &bmp_bytes(1200, 800));
-    let r = check_photo(&bmp, PhotoRole::IdScan, &c).unwrap();
+    let r = check_photo(&bmp, Purpose::IdScan, &c).unwrap();
     assert_eq!((r.format, r.width, r.height), (Format::Bmp, 1200, 800));
     assert!(
         issue(&r, "format").message.contains("画图"),
@@ -348,11 +348,11 @@ fn bmp_webp_tiff_get_conversion_advice() {
     let mut webp = b"RIFF\0\0\0\0WEBPVP8X\x0a\0\0\0\0\0\0\0".to_vec();
     webp.extend_from_slice(&[0x7f, 0x07, 0x00, 0x37, 0x04, 0x00]);
     let p = write(dir.path(), "wx.webp", &webp);
-    let r = check_photo(&p, PhotoRole::Photo, &c).unwrap();
+    let r = check_photo(&p, Purpose::Photo, &c).unwrap();
     assert_eq!((r.format, r.width, r.height), (Format::Webp, 1920, 1080));
     assert!(issue(&r, "format").message.contains("另存为 JPG"));
     let p = write(dir.path(), "scan.tif", b"II*\0\x08\0\0\0\0\0");
-    let r = check_photo(&p, PhotoRole::Photo, &c).unwrap();
+    let r = check_photo(&p, Purpose::Photo, &c).unwrap();
     assert_eq!(r.format, Format::Tiff);
     assert!(issue(&r, "format").message.contains("TIFF"));
 }
@@ -366,7 +366,7 @@ fn a_png_named_jpg_is_reported_and_still_works() {
         "renamed.jpg",
         &png_bytes(&gradient_image(1600, 1400)),
     );
-    let r = check_photo(&p, PhotoRole::Photo, &c).unwrap();
+    let r = check_photo(&p, Purpose::Photo, &c).unwrap();
     assert_eq!(r.format, Format::Png);
     let m = &issue(&r, "extension_mismatch").message;
     assert!(
@@ -389,17 +389,17 @@ fn text_and_empty_files_are_not_images() {
         "photo.jpg",
         "这不是照片，是一段文字。\n".as_bytes(),
     );
-    let r = check_photo(&p, PhotoRole::Photo, &c).unwrap();
+    let r = check_photo(&p, Purpose::Photo, &c).unwrap();
     assert_eq!(codes(&r), ["not_image"]);
     assert!(issue(&r, "not_image").message.contains("文本文件"));
     let e = load_oriented(&p, &DecodeLimits::default()).unwrap_err();
     assert!(matches!(e, MediaError::NotAnImage { .. }), "{e}");
     let p = write(dir.path(), "empty.png", b"");
     assert_eq!(
-        codes(&check_photo(&p, PhotoRole::Photo, &c).unwrap()),
+        codes(&check_photo(&p, Purpose::Photo, &c).unwrap()),
         ["empty"]
     );
-    let e = check_photo(&dir.path().join("gone.jpg"), PhotoRole::Photo, &c).unwrap_err();
+    let e = check_photo(&dir.path().join("gone.jpg"), Purpose::Photo, &c).unwrap_err();
     assert!(matches!(e, MediaError::SourceGone { .. }) && e.to_string().contains("gone.jpg"));
 }
 
@@ -412,7 +412,7 @@ fn id_scans_need_a_readable_size_and_may_be_pdf() {
         "id-front.png",
         &png_bytes(&gradient_image(500, 320)),
     );
-    let r = check_photo(&small, PhotoRole::IdScan, &c).unwrap();
+    let r = check_photo(&small, Purpose::IdScan, &c).unwrap();
     assert_eq!(codes(&r), ["id_too_small"]);
     let m = &issue(&r, "id_too_small").message;
     assert!(
@@ -424,7 +424,7 @@ fn id_scans_need_a_readable_size_and_may_be_pdf() {
         "id-back.jpg",
         &jpeg_bytes(&gradient_image(1000, 630), 85),
     );
-    assert!(check_photo(&good, PhotoRole::IdScan, &c)
+    assert!(check_photo(&good, Purpose::IdScan, &c)
         .unwrap()
         .issues
         .is_empty());
@@ -433,10 +433,10 @@ fn id_scans_need_a_readable_size_and_may_be_pdf() {
         "id.pdf",
         b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
     );
-    let r = check_photo(&pdf, PhotoRole::IdScan, &c).unwrap();
+    let r = check_photo(&pdf, Purpose::IdScan, &c).unwrap();
     assert!(r.issues.is_empty(), "{:#?}", r.issues);
     assert_eq!(r.format, Format::Pdf);
-    let r = check_photo(&pdf, PhotoRole::Photo, &c).unwrap();
+    let r = check_photo(&pdf, Purpose::Photo, &c).unwrap();
     assert_eq!(issue(&r, "format").severity, Severity::Error);
 }
 
@@ -493,7 +493,7 @@ fn attach_copies_once_checks_and_thumbnails_with_orientation() {
     fs::create_dir(&usb).unwrap();
     let src = write(&usb, "形象照.jpg", &jpeg);
 
-    let a = attach(&store, &src, PhotoRole::Photo, &c, 256).unwrap();
+    let a = attach(&store, &src, Purpose::Photo, &c, 256).unwrap();
     assert_eq!(a.attachment.file_name, "形象照.jpg");
     assert_eq!(a.attachment.format, "jpeg");
     assert_eq!(
@@ -512,14 +512,14 @@ fn attach_copies_once_checks_and_thumbnails_with_orientation() {
     // Byte-exact copy, and the same file attached again is stored once.
     let stored = store.path_of(&a.attachment.sha256).unwrap();
     assert_eq!(fs::read(&stored).unwrap(), jpeg);
-    let again = attach(&store, &src, PhotoRole::Photo, &c, 256).unwrap();
+    let again = attach(&store, &src, Purpose::Photo, &c, 256).unwrap();
     assert_eq!(again.attachment.sha256, a.attachment.sha256);
     assert_eq!(store.list().unwrap().len(), 1);
 
     // The USB stick is pulled: the case keeps its copy; attaching again says what happened.
     fs::remove_dir_all(&usb).unwrap();
     assert!(store.contains(&a.attachment.sha256));
-    let e = attach(&store, &src, PhotoRole::Photo, &c, 256).unwrap_err();
+    let e = attach(&store, &src, Purpose::Photo, &c, 256).unwrap_err();
     assert!(matches!(e, MediaError::SourceGone { .. }));
     assert!(
         e.to_string().contains("形象照.jpg") && e.to_string().contains("U盘"),
@@ -538,14 +538,14 @@ fn attaching_broken_or_foreign_files_keeps_them_with_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let store = BlobStore::new(dir.path().join("blobs")).unwrap();
     let heic = write(dir.path(), "a.heic", &heic_header());
-    let a = attach(&store, &heic, PhotoRole::Photo, &c, 256).unwrap();
+    let a = attach(&store, &heic, Purpose::Photo, &c, 256).unwrap();
     assert!(a.thumbnail.is_none());
     assert_eq!(a.attachment.format, "heic");
     let bomb = write(dir.path(), "bomb.png", &png_bomb(100_000, 100_000));
-    let b = attach(&store, &bomb, PhotoRole::Picture, &c, 256).unwrap();
+    let b = attach(&store, &bomb, Purpose::Picture, &c, 256).unwrap();
     assert!(b.thumbnail.is_none() && !b.report.ok);
     let pdf = write(dir.path(), "id.pdf", b"%PDF-1.7\n%%EOF\n");
-    let p = attach(&store, &pdf, PhotoRole::IdScan, &c, 256).unwrap();
+    let p = attach(&store, &pdf, Purpose::IdScan, &c, 256).unwrap();
     assert!(p.thumbnail.is_none() && p.report.ok);
     assert_eq!(store.list().unwrap().len(), 3);
 }
@@ -878,7 +878,7 @@ fn every_prefix_and_garbage_never_panics() {
         let _ = check_video(&p, &c).unwrap();
         let q = dir.path().join("junk.jpg");
         fs::write(&q, &junk).unwrap();
-        let _ = check_photo(&q, PhotoRole::Photo, &c).unwrap();
+        let _ = check_photo(&q, Purpose::Photo, &c).unwrap();
     }
 }
 

@@ -336,19 +336,20 @@ fn effective_uid() -> u32 {
 
 #[test]
 fn attachments_are_stored_once_and_freed_when_no_case_uses_them() {
-    use tianbao::media::PhotoRole;
+    use tianbao::media::Purpose;
     let (_d, p) = temp_db();
     let mut store = Store::open(&p).unwrap();
     let src = p.parent().unwrap().join("李明-形象照.png");
     image::RgbImage::from_pixel(1600, 1200, image::Rgb([200, 100, 50]))
         .save(&src)
         .unwrap();
-    let a1 = store.attach_file(&src, PhotoRole::Photo).unwrap();
-    let a2 = store.attach_file(&src, PhotoRole::Picture).unwrap();
+    let a1 = store.library().attach_file(&src, Purpose::Photo).unwrap();
+    let a2 = store.library().attach_file(&src, Purpose::Picture).unwrap();
     assert_eq!(a1.attachment.sha256, a2.attachment.sha256);
     assert!(a1.thumbnail.is_some());
     // The original is kept byte-exact.
     let blob = store
+        .library()
         .blobs()
         .unwrap()
         .path_of(&a1.attachment.sha256)
@@ -356,7 +357,7 @@ fn attachments_are_stored_once_and_freed_when_no_case_uses_them() {
     assert_eq!(std::fs::read(&blob).unwrap(), std::fs::read(&src).unwrap());
     // A small photo is reported against the notice's rule.
     assert!(a1.report.issues.iter().any(|i| i.code == "small_file"));
-    let thumb = store.thumbnail(&a1.attachment.sha256).unwrap();
+    let thumb = store.library().thumbnail(&a1.attachment.sha256).unwrap();
     assert_eq!(&thumb[..2], &[0xFF, 0xD8]);
 
     let mut a = common::sample_case();
@@ -382,7 +383,7 @@ fn attachments_are_stored_once_and_freed_when_no_case_uses_them() {
     let freed = store.gc_blobs().unwrap();
     assert!(freed >= a1.attachment.bytes, "freed {freed}");
     assert!(!blob.exists());
-    assert!(store.thumbnail(&a1.attachment.sha256).is_err());
+    assert!(store.library().thumbnail(&a1.attachment.sha256).is_err());
 }
 
 #[test]
@@ -512,15 +513,15 @@ fn a_field_beyond_the_bound_is_refused_with_a_message() {
 #[test]
 fn personal_data_is_readable_by_its_owner_only() {
     use std::os::unix::fs::PermissionsExt;
-    use tianbao::media::PhotoRole;
+    use tianbao::media::Purpose;
     let (d, p) = temp_db();
     let mut store = Store::open(&p).unwrap();
     let src = d.path().join("形象照.png");
     image::RgbImage::from_pixel(1600, 1200, image::Rgb([200, 100, 50]))
         .save(&src)
         .unwrap();
-    let files = store.files();
-    let photo = files.attach_file(&src, PhotoRole::Picture).unwrap();
+    let files = store.library();
+    let photo = files.attach_file(&src, Purpose::Picture).unwrap();
     files.thumbnail(&photo.attachment.sha256).unwrap();
     let mut case = common::sample_case();
     case.media.pictures = vec![photo.attachment.clone()];

@@ -14,9 +14,9 @@ use tauri::{AppHandle, Manager, State};
 use tianbao::campaign::Campaign;
 use tianbao::dicts::Dicts;
 use tianbao::docx::{self, BatchOutcome, Progress, Written};
-use tianbao::media::{self, Attached, PhotoRole, VideoReport};
+use tianbao::media::{self, AttachOutcome, Library, Purpose, VideoReport};
 use tianbao::model::{Case, CaseId, Status};
-use tianbao::store::{CaseSummary, Files, Identity, ListQuery, Saved, Store};
+use tianbao::store::{CaseSummary, Identity, ListQuery, Saved, Store};
 use tianbao::validate::{validate, Report};
 
 /// What the shell holds: the campaign and dictionaries, and the store if it could be opened.
@@ -40,8 +40,8 @@ impl AppState {
     }
 
     /// The attached files, to work on without holding the store's lock.
-    fn files(&self) -> Result<Files, String> {
-        Ok(self.store()?.files())
+    fn library(&self) -> Result<Library, String> {
+        Ok(self.store()?.library())
     }
 }
 
@@ -149,23 +149,32 @@ async fn set_office(state: State<'_, AppState>, office: String) -> CmdResult<Ide
 async fn attach_file(
     state: State<'_, AppState>,
     path: PathBuf,
-    role: PhotoRole,
-) -> CmdResult<Attached> {
-    let files = state.files()?;
-    blocking(move || files.attach_file(&path, role).map_err(msg)).await
+    role: Purpose,
+) -> CmdResult<AttachOutcome> {
+    let library = state.library()?;
+    blocking(move || library.attach_file(&path, role).map_err(msg)).await
 }
 
 /// The JPEG thumbnail of a stored file, as raw bytes (an ArrayBuffer in the page).
 #[tauri::command]
 async fn thumbnail(state: State<'_, AppState>, sha256: String) -> CmdResult<Response> {
-    let files = state.files()?;
-    blocking(move || files.thumbnail(&sha256).map(Response::new).map_err(msg)).await
+    let library = state.library()?;
+    blocking(move || library.thumbnail(&sha256).map(Response::new).map_err(msg)).await
 }
 
 /// Frees the copies no case uses any more; returns the bytes freed.
 #[tauri::command]
 async fn gc_blobs(app: AppHandle) -> CmdResult<u64> {
-    blocking(move || app.state::<AppState>().store()?.gc_blobs().map_err(msg)).await
+    blocking(move || {
+        // The store is held only while the cases are read, not while files are deleted.
+        let (live, library) = {
+            let s = app.state::<AppState>();
+            let s = s.store()?;
+            (s.live_blobs().map_err(msg)?, s.library())
+        };
+        library.gc(&live).map_err(msg)
+    })
+    .await
 }
 
 /// Reads the video's container headers (never the whole file; never copied).
@@ -196,11 +205,11 @@ async fn generate_docx(
     case_id: CaseId,
     path: PathBuf,
 ) -> CmdResult<Written> {
-    let (case, files) = {
+    let (case, library) = {
         let s = state.store()?;
-        (s.get_case(case_id).map_err(msg)?, s.files())
+        (s.get_case(case_id).map_err(msg)?, s.library())
     };
-    blocking(move || docx::write_case_docx(&files, &case, &path).map_err(msg)).await
+    blocking(move || docx::write_case_docx(&library, &case, &path).map_err(msg)).await
 }
 
 /// The 推荐表 of each case into `dir` (01_姓名_推荐表.docx …), progress on `on_progress`,
@@ -213,13 +222,13 @@ async fn generate_docx_many(
     dir: PathBuf,
     on_progress: Channel<Progress>,
 ) -> CmdResult<BatchOutcome> {
-    let files = state.files()?;
+    let library = state.library()?;
     let cancel = state.cancel_docx.clone();
     cancel.store(false, Ordering::SeqCst);
     blocking(move || {
         let state = app.state::<AppState>();
         docx::write_batch(
-            &files,
+            &library,
             &ids,
             &dir,
             |id| -> Result<Case, String> { state.store()?.get_case(id).map_err(msg) },

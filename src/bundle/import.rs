@@ -78,7 +78,7 @@ pub fn export(
     if ids.is_empty() {
         return Err(BundleError::NothingToExport);
     }
-    let blobs = store.files();
+    let blobs = store.library();
     let mut cases = Vec::new();
     let mut files: BTreeMap<String, PathBuf> = BTreeMap::new();
     let mut exported = Vec::new();
@@ -331,7 +331,10 @@ pub fn apply(store: &mut Store, import: Import) -> Result<ImportReport, BundleEr
         .filter(|f| f.staged.is_some())
         .collect();
     if !staged.is_empty() {
-        let blobs = store.blobs().map_err(crate::store::StoreError::from)?;
+        let blobs = store
+            .library()
+            .blobs()
+            .map_err(crate::store::StoreError::from)?;
         for f in staged {
             blobs
                 .adopt(f.staged.as_ref().expect("filtered"), &f.sha256)

@@ -12,7 +12,7 @@
 //!
 //! Reading ([`read::open`]) verifies everything before anything is written where it matters:
 //! entry names, symlinks, duplicates, sizes and ratios (bombs), CRC and SHA-256 of every byte,
-//! the manifest against the entries, the revisions against the manifest. Attached files are
+//! the manifest against the entries, the revisions against the manifest. AttachOutcome files are
 //! staged in a work folder the caller owns while they are checked. Importing ([`import`]) then
 //! stores them content-addressed and applies every case in one transaction.
 //!

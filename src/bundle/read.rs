@@ -4,7 +4,7 @@
 //! checking reader, and our own checks on top: names (absolute, drive letters, `..`, backslashes,
 //! control characters — `enclosed_name` would silently drop a leading `/`, so it is not used),
 //! symlink and folder entries, duplicates, counts, sizes, ratios, every byte counted and hashed
-//! against the manifest. Never `extract()`. Attached files are staged in `work` (a folder the
+//! against the manifest. Never `extract()`. AttachOutcome files are staged in `work` (a folder the
 //! caller owns, on the same disk as the attachment store) while they are hashed, so one pass over
 //! the bytes both verifies and prepares them.
 
@@ -28,7 +28,7 @@ pub struct Verified {
     pub manifest: Manifest,
     /// Each case's revisions, oldest first (parents before children).
     pub revisions: BTreeMap<CaseId, Vec<Revision>>,
-    /// Attached files checked and staged in the work folder (absent: already stored, `skip`).
+    /// AttachOutcome files checked and staged in the work folder (absent: already stored, `skip`).
     pub files: Vec<StagedFile>,
     /// Whether the bundle was encrypted.
     pub encrypted: bool,
@@ -314,7 +314,7 @@ fn verify_zip(
         })?;
         revisions.insert(id, revs);
     }
-    // 5. Attached files: every byte counted, CRC-checked by the reader, hashed, staged.
+    // 5. AttachOutcome files: every byte counted, CRC-checked by the reader, hashed, staged.
     let mut files = Vec::new();
     let staging = work.join("files");
     for it in &items {

@@ -22,7 +22,7 @@ pub struct Contents {
     pub created_at: String,
     /// Each case with its revisions, oldest first.
     pub cases: Vec<(ManifestCase, Vec<Revision>)>,
-    /// Attached files: SHA-256 and where the stored copy is.
+    /// AttachOutcome files: SHA-256 and where the stored copy is.
     pub files: Vec<(String, PathBuf)>,
 }
 

@@ -2,9 +2,9 @@
 //! file each (`01_李明_推荐表.docx`, `02_…`), with progress after every file and cancelling
 //! between files. The app runs these on a worker thread; the CLI and tests call them directly.
 
-use super::{docx_file_name, write_docx_atomic, DocxError};
+use super::{case_docx, docx_file_name, write_docx_atomic, DocxError};
+use crate::media::Library;
 use crate::model::{Case, CaseId, Status};
-use crate::store::Files;
 use serde::Serialize;
 use std::fmt::Display;
 use std::path::Path;
@@ -54,8 +54,8 @@ pub struct BatchOutcome {
 }
 
 /// Builds the 推荐表 of `case` and saves it at `path` atomically (never a half-written file).
-pub fn write_case_docx(files: &Files, case: &Case, path: &Path) -> Result<Written, DocxError> {
-    let bytes = files.case_docx(case)?;
+pub fn write_case_docx(library: &Library, case: &Case, path: &Path) -> Result<Written, DocxError> {
+    let bytes = case_docx(library, case)?;
     write_docx_atomic(&bytes, path)?;
     Ok(Written {
         case_id: case.id,
@@ -89,7 +89,7 @@ fn is_folder_error(e: &DocxError) -> bool {
 /// `failed` and the batch goes on; a folder that is missing, read-only or full stops it with
 /// that error, since no further file could be written.
 pub fn write_batch<E: Display>(
-    files: &Files,
+    library: &Library,
     ids: &[CaseId],
     dir: &Path,
     mut load: impl FnMut(CaseId) -> Result<Case, E>,
@@ -138,7 +138,7 @@ pub fn write_batch<E: Display>(
             current: case.label(),
         });
         let path = dir.join(docx_file_name(i + 1, &case));
-        match write_case_docx(files, &case, &path) {
+        match write_case_docx(library, &case, &path) {
             Ok(w) => out.written.push(w),
             Err(e) if is_folder_error(&e) => return Err(e),
             Err(e) => out.failed.push(Failed {

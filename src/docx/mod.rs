@@ -1,5 +1,5 @@
 //! The Word 推荐表 (附件1) of one case, as a .docx: laid out as the official attachment
-//! (`../shared/FORM.md`), valid OOXML (0 errors from `openxml-audit`), ready to print, sign and
+//! (`docs/FORM.md`), valid OOXML (0 errors from `openxml-audit`), ready to print, sign and
 //! stamp.
 //!
 //! - [`build_docx`] lays the form out with docx-rs ([`layout`]) and then repairs what docx-rs
@@ -12,7 +12,8 @@
 //!   with progress and cancelling between files (what the app's 生成推荐表 runs).
 //!
 //! Pictures come in ready to embed ([`PrintPicture`]: print-size JPEG bytes, orientation
-//! applied); decoding, EXIF and resizing belong to the media pipeline, files to the caller.
+//! applied); decoding, EXIF and resizing belong to the media pipeline, stored pictures to the
+//! attachment library ([`case_docx`] takes them from a [`Library`]).
 
 mod batch;
 mod fixup;
@@ -31,6 +32,7 @@ pub use summary::{summary_docx, SummaryRow, SUMMARY_COLUMNS, SUMMARY_DATE, SUMMA
 pub use write::write_docx_atomic;
 
 use crate::campaign::Campaign;
+use crate::media::Library;
 use crate::model::{Case, Status};
 
 /// A picture ready to embed: print-size JPEG bytes (EXIF orientation already applied) and the
@@ -79,9 +81,15 @@ pub enum DocxError {
     Internal { case: String, detail: String },
 }
 
-/// The 推荐表 of a stored case, its pictures taken from the store's attached files.
-pub fn case_docx(store: &crate::store::Store, case: &Case) -> Result<Vec<u8>, DocxError> {
-    store.files().case_docx(case)
+/// The 推荐表 of `case`, its pictures taken from the attachment library (print-size versions
+/// kept there).
+pub fn case_docx(library: &Library, case: &Case) -> Result<Vec<u8>, DocxError> {
+    let pictures = if case.media.pictures.is_empty() {
+        Vec::new()
+    } else {
+        prepare_pictures(case, library)?
+    };
+    build_docx(case, library.campaign(), &pictures)
 }
 
 /// Builds the 推荐表 of `case` as the bytes of a .docx file.

@@ -2,12 +2,14 @@
 //!
 //! Layout: `DIR/ab/abcdef…` (the first two hex digits as a folder), temporary files in
 //! `DIR/tmp/`. A file is written to a temporary file while it is hashed, fsynced, then renamed
-//! into place (atomic: a blob is either absent or complete), and the folder is fsynced. The same
+//! into place (atomic: a blob is either absent or complete), and the folder is fsynced — all
+//! through [`fsx::AtomicFile`]. The same
 //! content attached twice is stored once. Originals are byte-exact: the personal photo is sent
 //! as it was picked.
 
 use super::sniff;
 use super::{file_name, read_error, shown, write_error, MediaError};
+use crate::fsx;
 use crate::model::Attachment;
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
@@ -147,43 +149,35 @@ impl BlobStore {
         }
     }
 
-    /// Writes through `fill` into a temporary file while hashing, fsyncs, renames into place.
+    /// Writes through `fill` into a temporary file while hashing, then (unless the same
+    /// content is stored already) fsyncs and renames it into place ([`fsx::AtomicFile`]).
     fn write_atomic(
         &self,
         what: &str,
         fill: impl FnOnce(&mut File, &mut Sha256) -> Result<u64, Step>,
         src: &Path,
     ) -> Result<(String, u64), MediaError> {
+        let werr = |e: io::Error| write_error(&self.dir, what, e);
         let tmp_dir = self.dir.join("tmp");
-        fs::create_dir_all(&tmp_dir).map_err(|e| write_error(&self.dir, what, e))?;
-        let tmp = tmp_dir.join(format!("{}.part", uuid::Uuid::new_v4().simple()));
-        let mut out = crate::fsx::private_new_file()
-            .open(&tmp)
-            .map_err(|e| write_error(&self.dir, what, e))?;
-        let cleanup = |e: MediaError| {
-            let _ = fs::remove_file(&tmp);
-            e
-        };
+        fs::create_dir_all(&tmp_dir).map_err(werr)?;
+        // Dropped without `commit`, the temporary file is removed.
+        let mut out = fsx::AtomicFile::private_in_dir(&tmp_dir, Path::new(what))
+            .map_err(|e| werr(e.source))?;
         let mut hasher = Sha256::new();
-        let bytes = match fill(&mut out, &mut hasher) {
+        let bytes = match fill(out.file(), &mut hasher) {
             Ok(n) => n,
-            Err(Step::Read(e)) => return Err(cleanup(read_error(src, e))),
-            Err(Step::Write(e)) => return Err(cleanup(write_error(&self.dir, what, e))),
+            Err(Step::Read(e)) => return Err(read_error(src, e)),
+            Err(Step::Write(e)) => return Err(werr(e)),
         };
-        out.sync_all()
-            .map_err(|e| cleanup(write_error(&self.dir, what, e)))?;
-        drop(out);
         let sha = hex(&hasher.finalize());
         let dest = self.blob_path(&sha)?;
         if dest.metadata().map(|m| m.len() == bytes).unwrap_or(false) {
             // Already stored: the same content attached again is stored once.
-            let _ = fs::remove_file(&tmp);
             return Ok((sha, bytes));
         }
         let parent = dest.parent().expect("blob has a folder");
-        fs::create_dir_all(parent).map_err(|e| cleanup(write_error(&self.dir, what, e)))?;
-        fs::rename(&tmp, &dest).map_err(|e| cleanup(write_error(&self.dir, what, e)))?;
-        sync_dir(parent);
+        fs::create_dir_all(parent).map_err(werr)?;
+        out.commit(&dest).map_err(|e| werr(e.source))?;
         Ok((sha, bytes))
     }
 
@@ -279,16 +273,6 @@ impl BlobStore {
 enum Step {
     Read(io::Error),
     Write(io::Error),
-}
-
-/// Makes a rename durable (POSIX); a no-op where folders cannot be opened (Windows).
-fn sync_dir(dir: &Path) {
-    #[cfg(unix)]
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
 }
 
 #[cfg(test)]

@@ -8,14 +8,21 @@
 //! - [`imaging`]: decode once with EXIF orientation applied, downscale with `fast_image_resize`,
 //!   encode JPEG (thumbnails for the editor, print-size pictures for the .docx).
 //! - [`blobs`]: the app's own content-addressed copy of every attached file.
+//! - [`library`]: the attached files of one database — copies, thumbnails, print-size
+//!   versions — without the database: attach, thumbnail, fitted JPEG, free unused files.
 //! - [`video`]: the video's container headers (ISO BMFF mp4/mov, MPEG-PS/ES mpg) read without
-//!   reading the file, a verdict per rule; the 百度网盘 link format.
+//!   reading the file, a verdict per rule.
+//! - [`netdisk`]: the 百度网盘 share link and 提取码 (format only).
+//! - [`bytes`]: the bounded binary reading `sniff` and `video` share.
 //!
 //! Every limit of the notice comes from [`crate::campaign::Campaign`]; the only numbers here are
 //! safety limits (how large an image we agree to decode, how much of a header we read).
 
 pub mod blobs;
+pub mod bytes;
 pub mod imaging;
+pub mod library;
+pub mod netdisk;
 pub mod photo;
 pub mod sniff;
 pub mod video;
@@ -30,9 +37,11 @@ pub use imaging::{
     decode_oriented, fit_jpeg, fit_rgb, load_fitted, load_oriented, picture_jpeg, thumbnail,
     DecodeLimits,
 };
-pub use photo::{attach, attachment_issues, check_photo, Attached, PhotoReport, PhotoRole};
+pub use library::{FittedJpeg, Library, THUMBNAIL_SIDE};
+pub use netdisk::{check_netdisk, parse_netdisk_share};
+pub use photo::{attach, attachment_issues, check_photo, AttachOutcome, PhotoReport, Purpose};
 pub use sniff::Format;
-pub use video::{check_netdisk, check_video, parse_netdisk_share, Verdict, VideoReport};
+pub use video::{check_video, Verdict, VideoReport};
 
 /// Everything that can stop a media operation. Messages are Chinese, name the file and say
 /// what to do; they are shown to the clerk as they are.

@@ -13,10 +13,11 @@ use crate::model::Attachment;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
-/// What a file is for: the rules differ.
+/// What an attached file is for (the personal photo, one side of the ID card, a picture of the
+/// 推荐表): the rules differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum PhotoRole {
+pub enum Purpose {
     /// 个人形象照片 (大小不低于2M).
     Photo,
     /// 身份证扫描件, one side (image or PDF).
@@ -25,21 +26,21 @@ pub enum PhotoRole {
     Picture,
 }
 
-impl PhotoRole {
+impl Purpose {
     /// "photo" | "id_scan" (also "id") | "picture".
-    pub fn parse(s: &str) -> Option<PhotoRole> {
+    pub fn parse(s: &str) -> Option<Purpose> {
         match s {
-            "photo" | "personal" => Some(PhotoRole::Photo),
-            "id_scan" | "id" | "id-scan" => Some(PhotoRole::IdScan),
-            "picture" | "pic" => Some(PhotoRole::Picture),
+            "photo" | "personal" => Some(Purpose::Photo),
+            "id_scan" | "id" | "id-scan" => Some(Purpose::IdScan),
+            "picture" | "pic" => Some(Purpose::Picture),
             _ => None,
         }
     }
     pub fn label(self) -> &'static str {
         match self {
-            PhotoRole::Photo => "个人形象照片",
-            PhotoRole::IdScan => "身份证扫描件",
-            PhotoRole::Picture => "推荐表图片",
+            Purpose::Photo => "个人形象照片",
+            Purpose::IdScan => "身份证扫描件",
+            Purpose::Picture => "推荐表图片",
         }
     }
 }
@@ -50,7 +51,7 @@ pub struct PhotoReport {
     /// The path as given.
     pub file: String,
     pub file_name: String,
-    pub role: PhotoRole,
+    pub role: Purpose,
     pub bytes: u64,
     /// e.g. "1.4 MB".
     pub size: String,
@@ -100,7 +101,7 @@ impl PhotoReport {
 /// read at all (gone, no permission); everything about the content is an issue in the report.
 pub fn check_photo(
     path: &Path,
-    role: PhotoRole,
+    role: Purpose,
     campaign: &Campaign,
 ) -> Result<PhotoReport, MediaError> {
     check_photo_named(path, path, role, campaign)
@@ -111,7 +112,7 @@ pub fn check_photo(
 pub(crate) fn check_photo_named(
     read_from: &Path,
     named: &Path,
-    role: PhotoRole,
+    role: Purpose,
     campaign: &Campaign,
 ) -> Result<PhotoReport, MediaError> {
     let limits = DecodeLimits::default();
@@ -159,7 +160,7 @@ pub(crate) fn check_photo_named(
                 "“{name}”不是图片文件（内容看起来是{}）。{}",
                 sniff::describe_unknown(&head),
                 match role {
-                    PhotoRole::IdScan => "请选择身份证扫描得到的 JPG、PNG 图片或 PDF 文件。",
+                    Purpose::IdScan => "请选择身份证扫描得到的 JPG、PNG 图片或 PDF 文件。",
                     _ => "请选择 JPG 或 PNG 格式的照片。",
                 }
             ),
@@ -240,7 +241,7 @@ fn extension_issue(name: &str, extension: &str, format: Format) -> Option<MediaI
 /// decodable here for pictures).
 fn format_issue(
     name: &str,
-    role: PhotoRole,
+    role: Purpose,
     format: Format,
     campaign: &Campaign,
 ) -> Option<MediaIssue> {
@@ -252,8 +253,8 @@ fn format_issue(
         .collect::<Vec<_>>()
         .join("、");
     match (role, format) {
-        (_, Format::Unknown) | (PhotoRole::IdScan, Format::Pdf) => None,
-        (PhotoRole::Photo | PhotoRole::Picture, Format::Pdf) => Some(MediaIssue::error(
+        (_, Format::Unknown) | (Purpose::IdScan, Format::Pdf) => None,
+        (Purpose::Photo | Purpose::Picture, Format::Pdf) => Some(MediaIssue::error(
             "format",
             format!(
                 "“{name}”是 PDF 文档，不是照片。{}需要 {allowed_text} 图片。{}",
@@ -261,7 +262,7 @@ fn format_issue(
                 Format::Pdf.conversion_advice()
             ),
         )),
-        (PhotoRole::Picture, f) if !f.decodable() => Some(MediaIssue::error(
+        (Purpose::Picture, f) if !f.decodable() => Some(MediaIssue::error(
             "format",
             format!(
                 "“{name}”是 {} 格式，无法放入 Word 推荐表。{}",
@@ -269,7 +270,7 @@ fn format_issue(
                 f.conversion_advice()
             ),
         )),
-        (_, f) if !(is_allowed || role == PhotoRole::Picture && f.decodable()) => {
+        (_, f) if !(is_allowed || role == Purpose::Picture && f.decodable()) => {
             Some(MediaIssue::warning(
                 "format",
                 format!(
@@ -287,7 +288,7 @@ fn format_issue(
 /// The notice's size rules: the photo's bytes and pixels, the ID scan's short side. `display`
 /// is (0, 0) when unknown.
 fn size_issues(
-    role: PhotoRole,
+    role: Purpose,
     bytes: u64,
     display: (u32, u32),
     campaign: &Campaign,
@@ -295,7 +296,7 @@ fn size_issues(
     let (w, h) = display;
     let mut out = Vec::new();
     match role {
-        PhotoRole::Photo => {
+        Purpose::Photo => {
             if bytes < campaign.photo.min_bytes {
                 out.push(MediaIssue::warning(
                     "small_file",
@@ -318,7 +319,7 @@ fn size_issues(
                 ));
             }
         }
-        PhotoRole::IdScan => {
+        Purpose::IdScan => {
             let short = w.min(h);
             let min = campaign.id_scan.min_short_side_px;
             if w > 0 && short < min {
@@ -330,14 +331,14 @@ fn size_issues(
                 ));
             }
         }
-        PhotoRole::Picture => {}
+        Purpose::Picture => {}
     }
     out
 }
 
 /// The rules that can be checked from what a case keeps, without the file: extension, format,
 /// size, pixels (for the case's validation; broken files are caught when attached).
-pub fn attachment_issues(a: &Attachment, role: PhotoRole, campaign: &Campaign) -> Vec<MediaIssue> {
+pub fn attachment_issues(a: &Attachment, role: Purpose, campaign: &Campaign) -> Vec<MediaIssue> {
     let format = Format::parse(&a.format);
     let extension = Path::new(&a.file_name)
         .extension()
@@ -360,7 +361,7 @@ pub fn attachment_issues(a: &Attachment, role: PhotoRole, campaign: &Campaign) -
 /// The result of [`attach`]. Serialised (for the app) without the thumbnail's bytes, which the
 /// UI fetches like any other thumbnail.
 #[derive(Debug, Clone, Serialize)]
-pub struct Attached {
+pub struct AttachOutcome {
     /// What the case keeps (sha256, name, size, format, size in pixels as displayed).
     pub attachment: Attachment,
     pub report: PhotoReport,
@@ -375,10 +376,10 @@ pub struct Attached {
 pub fn attach(
     store: &BlobStore,
     src: &Path,
-    role: PhotoRole,
+    role: Purpose,
     campaign: &Campaign,
     thumb_side: u32,
-) -> Result<Attached, MediaError> {
+) -> Result<AttachOutcome, MediaError> {
     let mut attachment = store.put_file(src)?;
     let blob = store.blob_path(&attachment.sha256)?;
     let mut report = check_photo_named(&blob, src, role, campaign)?;
@@ -394,7 +395,7 @@ pub fn attach(
     }
     attachment.width = report.display_width;
     attachment.height = report.display_height;
-    Ok(Attached {
+    Ok(AttachOutcome {
         attachment,
         report,
         thumbnail,

@@ -2,6 +2,7 @@
 //! orientation from its header — never decoding pixels, reading only what the header needs
 //! (plus, for JPEG and PNG, a streaming pass that checks the file ends where it should).
 
+use super::bytes::{be16, be32, le16, le32, read_be16, read_u8, ReadAt};
 use serde::{Deserialize, Serialize};
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom};
@@ -289,8 +290,7 @@ pub fn read_header<R: Read + Seek>(
         }),
         Format::Unknown => Err(HeaderError::Corrupt("不是图片".into())),
         _ => {
-            let mut buf = Vec::new();
-            r.take(PREFIX_LEN).read_to_end(&mut buf)?;
+            let buf = ReadAt::new(&mut *r, len).read_at(0, PREFIX_LEN)?;
             let (width, height) = match format {
                 Format::Gif => gif_dims(&buf),
                 Format::Bmp => bmp_dims(&buf),
@@ -307,31 +307,6 @@ pub fn read_header<R: Read + Seek>(
             })
         }
     }
-}
-
-fn be16(b: &[u8], i: usize) -> Option<u32> {
-    Some(u16::from_be_bytes(b.get(i..i + 2)?.try_into().ok()?) as u32)
-}
-fn le16(b: &[u8], i: usize) -> Option<u32> {
-    Some(u16::from_le_bytes(b.get(i..i + 2)?.try_into().ok()?) as u32)
-}
-fn be32(b: &[u8], i: usize) -> Option<u32> {
-    Some(u32::from_be_bytes(b.get(i..i + 4)?.try_into().ok()?))
-}
-fn le32(b: &[u8], i: usize) -> Option<u32> {
-    Some(u32::from_le_bytes(b.get(i..i + 4)?.try_into().ok()?))
-}
-
-fn read_u8<R: Read>(r: &mut R) -> io::Result<u8> {
-    let mut b = [0u8; 1];
-    r.read_exact(&mut b)?;
-    Ok(b[0])
-}
-
-fn read_be16<R: Read>(r: &mut R) -> io::Result<u16> {
-    let mut b = [0u8; 2];
-    r.read_exact(&mut b)?;
-    Ok(u16::from_be_bytes(b))
 }
 
 /// JPEG: walk the marker segments (seeking past each) up to SOS, taking the frame size from SOF

@@ -73,7 +73,7 @@ impl Store {
             },
             None => None,
         };
-        let blobs = self.blobs()?;
+        let blobs = self.library().blobs()?;
         let mut stored: Vec<Attachment> = Vec::with_capacity(pictures.len());
         for p in &pictures {
             // The original the picture was printed from, when this store still has it.

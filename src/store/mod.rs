@@ -27,7 +27,6 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use uuid::Uuid;
 
-pub use attachments::{Files, THUMBNAIL_SIDE};
 pub use docx_import::Imported;
 pub use lock::LOCK_WAIT;
 pub use migrations::{migrate_to, LATEST_VERSION};
@@ -433,11 +432,6 @@ impl Store {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "tianbao".into());
         self.path.with_file_name(format!("{stem}-files"))
-    }
-
-    /// The content-addressed store of attached files (created on first use).
-    pub fn blobs(&self) -> Result<crate::media::BlobStore, crate::media::MediaError> {
-        crate::media::BlobStore::new(self.blob_dir())
     }
 
     pub fn campaign(&self) -> &Campaign {

@@ -2,9 +2,7 @@
 //! into issues on the case's fields.
 
 use crate::campaign::Campaign;
-use crate::media::{
-    attachment_issues, check_netdisk, rule_size, MediaIssue, PhotoRole, VideoReport,
-};
+use crate::media::{attachment_issues, check_netdisk, rule_size, MediaIssue, Purpose, VideoReport};
 use crate::model::{Attachment, Media};
 
 /// Everything about a case's materials that can be told from the case alone, as
@@ -15,7 +13,7 @@ use crate::model::{Attachment, Media};
 /// `media.video.confirm_no_watermark`, `media.video.confirm_no_ads`.
 pub fn media_issues(media: &Media, campaign: &Campaign) -> Vec<(String, MediaIssue)> {
     let mut out = Vec::new();
-    let mut one = |field: &str, a: &Option<Attachment>, role: PhotoRole, missing: &str| match a {
+    let mut one = |field: &str, a: &Option<Attachment>, role: Purpose, missing: &str| match a {
         // Missing materials are warnings: the 推荐表 can be finished (and printed) before the
         // photo and the ID scan arrive; the package step lists what is still missing.
         None => out.push((field.to_string(), MediaIssue::warning("missing", missing))),
@@ -29,28 +27,23 @@ pub fn media_issues(media: &Media, campaign: &Campaign) -> Vec<(String, MediaIss
         "未添加个人形象照片（通知要求提供，大小不低于{}）",
         rule_size(campaign.photo.min_bytes)
     );
-    one(
-        "media.photo",
-        &media.photo,
-        PhotoRole::Photo,
-        &photo_missing,
-    );
+    one("media.photo", &media.photo, Purpose::Photo, &photo_missing);
     one(
         "media.id_front",
         &media.id_front,
-        PhotoRole::IdScan,
+        Purpose::IdScan,
         "未添加身份证扫描件（人像面）",
     );
     one(
         "media.id_back",
         &media.id_back,
-        PhotoRole::IdScan,
+        Purpose::IdScan,
         "未添加身份证扫描件（国徽面）",
     );
     for (i, p) in media.pictures.iter().enumerate() {
         let field = format!("media.pictures.{i}");
         out.extend(
-            attachment_issues(p, PhotoRole::Picture, campaign)
+            attachment_issues(p, Purpose::Picture, campaign)
                 .into_iter()
                 .map(|x| (field.clone(), x)),
         );

@@ -1,4 +1,4 @@
-//! Shared test helpers: the sample case of ../shared/samples (copied into tests/fixtures).
+//! Shared test helpers: the sample case of tests/fixtures/samples.
 #![allow(dead_code)]
 
 use tianbao::campaign::Campaign;

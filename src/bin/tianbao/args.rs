@@ -54,7 +54,7 @@ pub enum Command {
         #[arg(short, long)]
         output: PathBuf,
     },
-    /// 检查视频文件（只读文件头）：时长 3–5 分钟、1920×1080、16:9 横屏、不超过 1GB、mp4/mpg/mov
+    /// 检查视频文件是否符合通知要求（只读文件头）：时长、分辨率、横屏画幅、大小、格式
     CheckVideo { file: PathBuf },
     /// 设置或查看报送单位（31 个省区市、5 个计划单列市、新疆生产建设兵团之一）
     Unit { name: Option<String> },

@@ -203,7 +203,7 @@ pub fn run_package(
         },
     };
     let plan = package::plan_today(&store)?;
-    let files = store.files();
+    let files = store.library();
     drop(store);
     let check_text = |c: &package::Check| {
         let mut s = format!("检查：{}\n", c.headline());

@@ -93,7 +93,7 @@ pub fn run(cli: Cli) -> Result<Output, CliError> {
         }
         Command::Case { command } => run_case(command, cli.db, json),
         Command::CheckPhoto { file, role } => {
-            let role = media::PhotoRole::parse(&role).ok_or_else(|| {
+            let role = media::Purpose::parse(&role).ok_or_else(|| {
                 CliError::Other(format!("用途“{role}”无效，请用 photo、id_scan 或 picture"))
             })?;
             let report = media::check_photo(&file, role, &Campaign::current())?;
@@ -270,7 +270,7 @@ fn run_docx(
     match (id, all) {
         (Some(id), false) => {
             let case = store.get_case(resolve(&store, &id)?)?;
-            let written = docx::write_case_docx(&store.files(), &case, output)?;
+            let written = docx::write_case_docx(&store.library(), &case, output)?;
             ok(if json {
                 to_json(&[&written.path])
             } else {
@@ -294,7 +294,7 @@ fn run_docx(
                 .map(|s| s.id)
                 .collect();
             let outcome = docx::write_batch(
-                &store.files(),
+                &store.library(),
                 &ids,
                 output,
                 |id| store.get_case(id),

@@ -202,7 +202,7 @@ pub fn read_docx(path: &Path, campaign: &Campaign, dicts: &Dicts) -> Result<Docx
 }
 
 fn io_error(file: &str, e: std::io::Error) -> ReadError {
-    if e.kind() == std::io::ErrorKind::NotFound {
+    if crate::fsx::classify(&e) == crate::fsx::IoKind::NotFound {
         ReadError::NotFound {
             file: file.to_string(),
         }
