@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Cold build and test times of the core, with every dependency optimised in debug builds
+# (`[profile.dev.package."*"] opt-level = 2`, variant `all`) and with only the crates that need
+# it (image decoding and resizing, compression, hashing, SQLite's C code: variant `some`, the
+# list SOME below). Either variant replaces the dev-profile entries of REV's Cargo.toml.
+#
+# usage: bash scripts/bench_build.sh [REV] [VARIANT…]   (default: HEAD, variants `all some`)
+#
+# For each variant: a copy of REV in a temporary folder, an empty target folder, then
+#   build  = `cargo build` (the core library and the CLI, as `cargo build` in the repository)
+#   test+  = `cargo test --no-run` after it (what the tests add: dev-dependencies, test crates)
+#   run    = `cargo test` once everything is built (the core suite running)
+# in wall-clock seconds, with the machine's load average before each variant. The machine is
+# shared, so compare variants of one run, not runs of different days.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rev=${1:-HEAD}
+shift || true
+variants=("$@")
+[ ${#variants[@]} -eq 0 ] && variants=(all some)
+jobs=${JOBS:-$(nproc)}
+SOME="image zune-jpeg zune-core png fdeflate miniz_oxide flate2 zlib-rs adler2 simd-adler32
+crc32fast fast_image_resize moxcms pxfm sha2 zopfli libsqlite3-sys"
+
+timed() { # prints the seconds a command took (a failing command is reported, not fatal)
+  local t0 t1
+  t0=$(date +%s.%N)
+  "$@" >/dev/null 2>&1 || echo "failed: $*" >&2
+  t1=$(date +%s.%N)
+  echo "$t1 - $t0" | bc
+}
+
+set_profile() { # Cargo.toml variant
+  python3 - "$1" "$2" "$SOME" <<'PY'
+import re, sys
+path, variant, some = sys.argv[1], sys.argv[2], sys.argv[3].split()
+s = open(path).read()
+s = re.sub(r'\n\[profile\.dev\.package\.[^\n]*\]\nopt-level = \d+\n?', '\n', s)
+crates = ['"*"'] if variant == 'all' else some
+s = s.rstrip() + '\n' + ''.join(f'\n[profile.dev.package.{c}]\nopt-level = 2\n' for c in crates)
+open(path, 'w').write(s)
+PY
+}
+
+echo "rev $(git rev-parse --short "$rev"), $(nproc) CPUs, -j$jobs, $(date -u +%FT%TZ)"
+printf '%-6s %8s %8s %8s  %s\n' variant build test+ run load
+for v in "${variants[@]}"; do
+  work=$(mktemp -d)
+  git archive "$rev" | tar -x -C "$work"
+  set_profile "$work/Cargo.toml" "$v"
+  load=$(cut -d' ' -f1-3 /proc/loadavg)
+  export CARGO_TARGET_DIR="$work/target"
+  b=$(cd "$work" && timed cargo build --offline -j"$jobs")
+  t=$(cd "$work" && timed cargo test --offline -j"$jobs" --no-run)
+  r=$(cd "$work" && timed cargo test --offline -j"$jobs")
+  printf '%-6s %8.0f %8.0f %8.0f  %s\n' "$v" "$b" "$t" "$r" "$load"
+  rm -rf "$work"
+done
