@@ -26,12 +26,13 @@ const LAYERS: &[(&str, u8)] = &[
     // 3 — what is made of a case: its validation, its Word form.
     ("validate", 3),
     ("docx", 3),
-    // 4 — the database.
+    // 4 — the database, and what it keeps beside the cases: the 案例库 list (`library`, read
+    // from xlsx/csv; the store matches cases against it), three-way merge of revisions.
     ("store", 4),
+    ("library", 4),
     ("merge", 4),
-    // 5 — work over many cases and files (bundles, the provincial desk's library, the 汇总表).
+    // 5 — work over many cases and files (bundles, the 汇总表).
     ("bundle", 5),
-    ("library", 5),
     ("summary", 5),
     // 6 — the submission package, made of all of the above.
     ("package", 6),
