@@ -74,6 +74,7 @@ fn a_case_with_photos_travels_and_a_second_import_changes_nothing() {
     let src = tempfile::tempdir().unwrap();
     let att = a
         .store
+        .library()
         .attach_file(
             &jpeg(src.path(), "1.jpg", 1),
             tianbao::media::Purpose::Picture,
@@ -473,6 +474,7 @@ fn hostile_bundles_are_refused_and_nothing_is_written() {
     let src = tempfile::tempdir().unwrap();
     let att = a
         .store
+        .library()
         .attach_file(
             &jpeg(src.path(), "1.jpg", 9),
             tianbao::media::Purpose::Picture,
@@ -648,6 +650,7 @@ fn hostile_bundles_are_refused_and_nothing_is_written() {
     let mut b = Office::new("乙");
     let existing = new_case(&mut b, "已有的案例");
     b.store
+        .library()
         .attach_file(
             &jpeg(src.path(), "2.jpg", 3),
             tianbao::media::Purpose::Picture,

@@ -192,7 +192,7 @@ impl BlobStore {
         let parent = dest.parent().expect("blob has a folder");
         fs::create_dir_all(parent).map_err(|e| write_error(&self.dir, sha, e))?;
         fs::rename(staged, &dest).map_err(|e| write_error(&self.dir, sha, e))?;
-        sync_dir(parent);
+        fsx::sync_dir(parent);
         Ok(())
     }
 
