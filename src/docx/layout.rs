@@ -1135,7 +1135,15 @@ pub(crate) fn page_footer() -> Footer {
 }
 
 /// The whole 推荐表 of `case` as a docx-rs document (before post-processing).
-pub(crate) fn form(case: &Case, campaign: &Campaign, pics: &[CheckedPicture]) -> Docx {
+/// An A4 page of the official forms (附件1 and 附件2): margins, 仿宋 as the default font, the
+/// attachment label ("附件1") at the top left and the title centred under it.
+pub(crate) fn official_page(
+    margin_top: i32,
+    margin_bottom: i32,
+    default_size: usize,
+    label: &str,
+    title_text: &str,
+) -> Docx {
     let attachment = Look {
         font: HEI,
         size: SZ_LABEL_ATTACHMENT,
@@ -1148,12 +1156,12 @@ pub(crate) fn form(case: &Case, campaign: &Campaign, pics: &[CheckedPicture]) ->
         bold: false,
         color: None,
     };
-    let mut docx = Docx::new()
+    Docx::new()
         .page_size(PAGE_W, PAGE_H)
         .page_margin(
             PageMargin::new()
-                .top(MARGIN_TOP)
-                .bottom(MARGIN_BOTTOM)
+                .top(margin_top)
+                .bottom(margin_bottom)
                 .left(MARGIN_SIDE)
                 .right(MARGIN_SIDE)
                 .header(MARGIN_HEADER)
@@ -1161,10 +1169,10 @@ pub(crate) fn form(case: &Case, campaign: &Campaign, pics: &[CheckedPicture]) ->
                 .gutter(0),
         )
         .default_fonts(fonts(FANGSONG))
-        .default_size(SZ_TEXT)
+        .default_size(default_size)
         .add_paragraph(add_text(
             para(AlignmentType::Left, LINE_ATTACHMENT, attachment),
-            &campaign.form_label,
+            label,
             attachment,
         ))
         .add_paragraph(add_text(
@@ -1177,24 +1185,34 @@ pub(crate) fn form(case: &Case, campaign: &Campaign, pics: &[CheckedPicture]) ->
                         .after(240),
                 )
                 .keep_next(true),
-            &campaign.form_title,
+            title_text,
             title,
         ))
-        .add_table(table(case, campaign, pics))
-        // Word needs a paragraph after a table; keep it 1 pt so it never makes a blank page.
-        .add_paragraph(
-            Paragraph::new()
-                .line_spacing(
-                    LineSpacing::new()
-                        .line_rule(LineSpacingType::Exact)
-                        .line(20)
-                        .before(0)
-                        .after(0),
-                )
-                .fonts(fonts(FANGSONG))
-                .size(2),
-        )
-        .footer(page_footer());
+}
+
+pub(crate) fn form(case: &Case, campaign: &Campaign, pics: &[CheckedPicture]) -> Docx {
+    let mut docx = official_page(
+        MARGIN_TOP,
+        MARGIN_BOTTOM,
+        SZ_TEXT,
+        &campaign.form_label,
+        &campaign.form_title,
+    )
+    .add_table(table(case, campaign, pics))
+    // Word needs a paragraph after a table; keep it 1 pt so it never makes a blank page.
+    .add_paragraph(
+        Paragraph::new()
+            .line_spacing(
+                LineSpacing::new()
+                    .line_rule(LineSpacingType::Exact)
+                    .line(20)
+                    .before(0)
+                    .after(0),
+            )
+            .fonts(fonts(FANGSONG))
+            .size(2),
+    )
+    .footer(page_footer());
     if case.status != Status::Ready {
         docx = docx.header(draft_header());
     }

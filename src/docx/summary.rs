@@ -6,9 +6,8 @@
 
 use super::fixup::{self, Properties};
 use super::layout::{
-    add_text, fonts, page_footer, para, text_para, Look, BORDER_SZ, FANGSONG, FONT_DECLS, HEI,
-    LABEL, LINE_ATTACHMENT, LINE_TEXT, LINE_TITLE, MARGIN_FOOTER, MARGIN_HEADER, MARGIN_SIDE,
-    PAGE_H, PAGE_W, SZ_LABEL_ATTACHMENT, SZ_TITLE, TITLE_FONT,
+    add_text, official_page, page_footer, para, text_para, Look, BORDER_SZ, FANGSONG, FONT_DECLS,
+    HEI, LABEL, LINE_TEXT,
 };
 use super::{DocxError, APPLICATION};
 use crate::campaign::Campaign;
@@ -141,62 +140,25 @@ pub fn summary_docx(
                 .set(border(TableBorderPosition::InsideH))
                 .set(border(TableBorderPosition::InsideV)),
         );
-    let attachment = Look {
-        font: HEI,
-        size: SZ_LABEL_ATTACHMENT,
-        bold: false,
-        color: None,
-    };
-    let title = Look {
-        font: TITLE_FONT,
-        size: SZ_TITLE,
-        bold: false,
-        color: None,
-    };
     let blank = || para(AlignmentType::Left, LINE_TEXT, LABEL);
     let right =
         |t: &str| text_para(AlignmentType::Right, t, LABEL).indent(None, None, Some(960), None);
-    let mut docx = Docx::new()
-        .page_size(PAGE_W, PAGE_H)
-        .page_margin(
-            PageMargin::new()
-                .top(MARGIN_TB)
-                .bottom(MARGIN_TB)
-                .left(MARGIN_SIDE)
-                .right(MARGIN_SIDE)
-                .header(MARGIN_HEADER)
-                .footer(MARGIN_FOOTER)
-                .gutter(0),
-        )
-        .default_fonts(fonts(FANGSONG))
-        .default_size(SZ_CELL)
-        .add_paragraph(add_text(
-            para(AlignmentType::Left, LINE_ATTACHMENT, attachment),
-            &campaign.summary_label,
-            attachment,
-        ))
-        .add_paragraph(add_text(
-            para(AlignmentType::Center, LINE_TITLE, title)
-                .line_spacing(
-                    LineSpacing::new()
-                        .line_rule(LineSpacingType::Exact)
-                        .line(LINE_TITLE)
-                        .before(120)
-                        .after(240),
-                )
-                .keep_next(true),
-            &campaign.summary_title,
-            title,
-        ))
-        .add_table(table)
-        .add_paragraph(blank().keep_next(true))
-        .add_paragraph(
-            text_para(AlignmentType::Left, SUMMARY_SIGNATURE, LABEL)
-                .indent(Some(4200), None, None, None)
-                .keep_next(true),
-        )
-        .add_paragraph(right(SUMMARY_DATE))
-        .footer(page_footer());
+    let mut docx = official_page(
+        MARGIN_TB,
+        MARGIN_TB,
+        SZ_CELL,
+        &campaign.summary_label,
+        &campaign.summary_title,
+    )
+    .add_table(table)
+    .add_paragraph(blank().keep_next(true))
+    .add_paragraph(
+        text_para(AlignmentType::Left, SUMMARY_SIGNATURE, LABEL)
+            .indent(Some(4200), None, None, None)
+            .keep_next(true),
+    )
+    .add_paragraph(right(SUMMARY_DATE))
+    .footer(page_footer());
     docx.document = docx
         .document
         .doc_grid(DocGrid::with_empty().grid_type(DocGridType::Default));

@@ -208,6 +208,22 @@ fn now() -> (String, String) {
 }
 
 impl Store {
+    /// A store over an open connection, before the lock, identity and migrations are set up.
+    fn unlocked(conn: Connection, path: &Path) -> Store {
+        Store {
+            conn,
+            lock: None,
+            path: path.to_path_buf(),
+            identity: Identity {
+                office: String::new(),
+                device: String::new(),
+            },
+            campaign: Campaign::current(),
+            dicts: Dicts::current(),
+            session: Uuid::new_v4().to_string(),
+        }
+    }
+
     /// Opens (creating if needed) the database at `path` for reading and writing, and brings its
     /// schema up to date. Holds the database's writer lock (see `lock`) as long as the `Store`
     /// lives: while another process has it open for writing this waits up to [`LOCK_WAIT`], then
@@ -313,18 +329,7 @@ impl Store {
         // Fails now, not at the first keystroke, when the file or folder is read-only.
         conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK;")
             .map_err(|e| sql_error_on(&conn, &shown, e))?;
-        let mut store = Store {
-            conn,
-            lock: None,
-            path: path.to_path_buf(),
-            identity: Identity {
-                office: String::new(),
-                device: String::new(),
-            },
-            campaign: Campaign::current(),
-            dicts: Dicts::current(),
-            session: Uuid::new_v4().to_string(),
-        };
+        let mut store = Store::unlocked(conn, path);
         let migrated = migrations::migrate(&mut store.conn, &store.campaign, &store.dicts);
         migrated.map_err(|e| store.err(e))?;
         store.identity = store.load_identity(true)?;
@@ -393,18 +398,7 @@ impl Store {
         if version < LATEST_VERSION {
             return Err(None);
         }
-        let mut store = Store {
-            conn,
-            lock: None,
-            path: path.to_path_buf(),
-            identity: Identity {
-                office: String::new(),
-                device: String::new(),
-            },
-            campaign: Campaign::current(),
-            dicts: Dicts::current(),
-            session: Uuid::new_v4().to_string(),
-        };
+        let mut store = Store::unlocked(conn, path);
         store.identity = store.load_identity(false).map_err(Some)?;
         Ok(store)
     }
