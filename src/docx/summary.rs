@@ -186,6 +186,7 @@ pub fn summary_docx(
 
 #[cfg(test)]
 mod tests {
+    use super::super::layout::{MARGIN_SIDE, PAGE_W};
     use super::*;
 
     #[test]
