@@ -10,7 +10,9 @@
 //! - A database from a newer schema, or a file that is not ours, is never modified.
 
 mod attachments;
+mod backup;
 mod docx_import;
+mod location;
 mod lock;
 mod migrations;
 mod province;
@@ -27,7 +29,12 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use uuid::Uuid;
 
+pub use backup::{
+    backup_dir, check_database, list_backups, newest_good, restore_file, rotate, BackupInfo,
+    BackupReason,
+};
 pub use docx_import::Imported;
+pub use location::{DataLocation, PORTABLE_DATA_DIR, PORTABLE_MARKER};
 pub use lock::LOCK_WAIT;
 pub use migrations::{migrate_to, LATEST_VERSION};
 pub use province::{outside_unit, Desk, DeskCase, LibraryInfo, Opinion};
@@ -179,13 +186,10 @@ pub struct Store {
     session: String,
 }
 
-/// The database used when none is named: `TIANBAO_DB`, else `<data dir>/tianbao/tianbao.db`.
+/// The database used when none is named: `TIANBAO_DB`, else portable mode (a `tianbao-portable`
+/// marker beside the program), else `<data dir>/tianbao/tianbao.db` (see [`DataLocation`]).
 pub fn default_db_path() -> Result<PathBuf, StoreError> {
-    if let Some(p) = std::env::var_os("TIANBAO_DB").filter(|p| !p.is_empty()) {
-        return Ok(PathBuf::from(p));
-    }
-    let dir = dirs::data_dir().ok_or(StoreError::NoDataDir)?;
-    Ok(dir.join("tianbao").join("tianbao.db"))
+    DataLocation::resolve(false).map(|l| l.db)
 }
 
 /// Whether two RFC 3339 times are less than `COALESCE_WINDOW_SECS` apart.
@@ -294,7 +298,7 @@ impl Store {
         let shown = path.display().to_string();
         // First look at the file without being able to change it: ours, not newer, intact.
         // Only then open it for writing (which may switch it to WAL and migrate it).
-        inspect(path, false, Some(QUICK_CHECK_BUDGET))?;
+        let version = inspect(path, false, Some(QUICK_CHECK_BUDGET))?;
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -330,6 +334,10 @@ impl Store {
         conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK;")
             .map_err(|e| sql_error_on(&conn, &shown, e))?;
         let mut store = Store::unlocked(conn, path);
+        if version.is_some_and(|v| v > 0 && v < LATEST_VERSION) {
+            // Before every migration: a copy of the database as the older version left it.
+            backup::backup_file(&store.conn, path, backup::BackupReason::Migration)?;
+        }
         let migrated = migrations::migrate(&mut store.conn, &store.campaign, &store.dicts);
         migrated.map_err(|e| store.err(e))?;
         store.identity = store.load_identity(true)?;
@@ -420,12 +428,7 @@ impl Store {
     /// The folder of the app's own copies of attached files, beside the database:
     /// `tianbao.db` → `tianbao-files/`.
     pub fn blob_dir(&self) -> PathBuf {
-        let stem = self
-            .path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "tianbao".into());
-        self.path.with_file_name(format!("{stem}-files"))
+        location::sibling_dir(&self.path, "files")
     }
 
     pub fn campaign(&self) -> &Campaign {
