@@ -277,3 +277,46 @@ fn import_docx_reads_back_a_generated_form_and_refuses_a_doc() {
     assert!(o.status.success());
     assert!(stdout(&o).contains("已更新为新版本"), "{}", stdout(&o));
 }
+
+#[test]
+fn backup_now_list_restore_and_a_damaged_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    let run = |args: &[&str]| tianbao(&db, args, None);
+    assert!(run(&["case", "new"]).status.success());
+    let o = run(&["backup", "now"]);
+    assert!(o.status.success(), "{o:?}");
+    assert!(stdout(&o).contains("已备份") && stdout(&o).contains("1 个案例"));
+    assert!(run(&["case", "new"]).status.success());
+    let list: serde_json::Value =
+        serde_json::from_str(&stdout(&run(&["backup", "list", "--json"]))).unwrap();
+    let first = list[0]["path"].as_str().unwrap().to_string();
+    assert_eq!(list[0]["cases"], 1);
+    assert!(stdout(&run(&["backup"])).contains("手动备份"));
+    // Restore: back to one case; the two-case content was backed up first.
+    let o = run(&["backup", "restore", &first]);
+    assert!(o.status.success(), "{o:?}");
+    assert!(stdout(&o).contains("恢复前的内容已备份"));
+    assert!(stdout(&run(&["cases", "list"])).contains("共 1 个案例"));
+    let list: serde_json::Value =
+        serde_json::from_str(&stdout(&run(&["backup", "list", "--json"]))).unwrap();
+    assert!(list
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|b| b["reason"] == "restore" && b["cases"] == 2));
+    // A damaged database: refused for writing, restored from the backup, the damaged file kept.
+    let len = std::fs::metadata(&db).unwrap().len();
+    let mut bytes = std::fs::read(&db).unwrap();
+    let mid = (len as usize / 2) / 4096 * 4096;
+    bytes[mid..mid + 4096].fill(0xFF);
+    std::fs::write(&db, &bytes).unwrap();
+    let o = run(&["backup", "restore", &first]);
+    assert!(o.status.success(), "{o:?}");
+    assert!(
+        stdout(&o).contains("损坏的数据库已改名保留"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stdout(&run(&["cases", "list"])).contains("共 1 个案例"));
+}

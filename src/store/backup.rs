@@ -93,6 +93,8 @@ pub struct BackupInfo {
     pub problem: Option<String>,
     #[serde(skip)]
     time: NaiveDateTime,
+    #[serde(skip)]
+    seq: u32,
 }
 
 const NAME_TIME: &str = "%Y%m%d-%H%M%S";
@@ -109,16 +111,26 @@ fn stem_of(db: &Path) -> String {
 }
 
 /// `<stem>-YYYYmmdd-HHMMSS-<reason>[-N].db` → (time, reason).
+#[cfg(test)]
 fn parse_name(stem: &str, file: &str) -> Option<(NaiveDateTime, BackupReason)> {
+    parse_name_seq(stem, file).map(|(t, r, _)| (t, r))
+}
+
+/// The same with the number of a backup made in the same second (`-2`, `-3`; 1 without).
+fn parse_name_seq(stem: &str, file: &str) -> Option<(NaiveDateTime, BackupReason, u32)> {
     let rest = file
         .strip_prefix(stem)?
         .strip_prefix('-')?
         .strip_suffix(".db")?;
     let (time, rest) = rest.split_at_checked(15)?;
     let time = NaiveDateTime::parse_from_str(time, NAME_TIME).ok()?;
-    let rest = rest.strip_prefix('-')?;
-    let tag = rest.split('-').next()?;
-    Some((time, BackupReason::from_tag(tag)?))
+    let mut parts = rest.strip_prefix('-')?.split('-');
+    let reason = BackupReason::from_tag(parts.next()?)?;
+    let seq = match parts.next() {
+        Some(n) => n.parse().ok()?,
+        None => 1,
+    };
+    Some((time, reason, seq))
 }
 
 /// Checks a database file without changing it ([`Store::check_integrity`]: ours, not newer,
@@ -173,7 +185,7 @@ fn scan(db: &Path) -> Result<Vec<BackupInfo>, StoreError> {
     let mut out = Vec::new();
     for entry in entries.flatten() {
         let file = entry.file_name().to_string_lossy().into_owned();
-        let Some((time, reason)) = parse_name(&stem, &file) else {
+        let Some((time, reason, seq)) = parse_name_seq(&stem, &file) else {
             continue;
         };
         let bytes = entry.metadata().map(|m| m.len()).unwrap_or(0);
@@ -188,9 +200,10 @@ fn scan(db: &Path) -> Result<Vec<BackupInfo>, StoreError> {
             ok: false,
             problem: None,
             time,
+            seq,
         });
     }
-    out.sort_by(|a, b| b.time.cmp(&a.time).then(b.file.cmp(&a.file)));
+    out.sort_by(|a, b| b.time.cmp(&a.time).then(b.seq.cmp(&a.seq)));
     Ok(out)
 }
 
@@ -288,7 +301,7 @@ fn backup_conn(
         let _ = std::fs::remove_file(&tmp);
         return Err(e);
     }
-    sync_dir(&dir);
+    crate::fsx::sync_dir(&dir);
     rotate(db)?;
     let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     let cases = conn
@@ -313,17 +326,8 @@ fn backup_conn(
         ok: true,
         problem: None,
         time: now,
+        seq: 0,
     })
-}
-
-/// Makes a rename in `dir` durable (best effort: not every platform can fsync a folder).
-fn sync_dir(dir: &Path) {
-    #[cfg(unix)]
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
 }
 
 /// Backs up the database at `db` with a connection of its own (before a migration: the store
@@ -376,7 +380,7 @@ pub fn restore_file(db: &Path, from: &Path) -> Result<PathBuf, StoreError> {
     }
     std::fs::rename(&tmp, db).map_err(|e| io_error(&shown, e))?;
     if let Some(dir) = db.parent() {
-        sync_dir(dir);
+        crate::fsx::sync_dir(dir);
     }
     Ok(kept)
 }

@@ -16,6 +16,9 @@ pub struct Cli {
     /// 以 JSON 输出
     #[arg(long, global = true)]
     pub json: bool,
+    /// 便携模式：数据放在程序旁的 tianbao-data 文件夹（程序旁有 tianbao-portable 文件时自动启用）
+    #[arg(long, global = true)]
+    pub portable: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -53,6 +56,11 @@ pub enum Command {
         /// 输出文件（单个案例）或文件夹（--all）
         #[arg(short, long)]
         output: PathBuf,
+    },
+    /// 备份与恢复：list 列出备份（默认），now 立即备份，restore FILE 从备份恢复（先备份当前内容）
+    Backup {
+        #[command(subcommand)]
+        command: Option<BackupCommand>,
     },
     /// 检查视频文件是否符合通知要求（只读文件头）：时长、分辨率、横屏画幅、大小、格式
     CheckVideo { file: PathBuf },
@@ -179,4 +187,17 @@ pub enum CaseCommand {
     Delete { id: String },
     /// 从回收站恢复
     Restore { id: String },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BackupCommand {
+    /// 列出备份：时间、原因、案例数、大小、是否完好（最新的在前）
+    List,
+    /// 立即备份数据库
+    Now,
+    /// 用备份替换数据库的内容：先备份当前内容；数据库已损坏时，损坏的文件改名保留在原处
+    Restore {
+        /// 备份文件（tianbao backup list 列出的文件）
+        file: PathBuf,
+    },
 }

@@ -184,3 +184,30 @@ pub fn imported(n: usize, total: usize, r: &Imported) -> String {
     }
     out
 }
+
+/// `tianbao backup list`: one line per backup, newest first.
+pub fn backups(dir: &std::path::Path, list: &[tianbao::store::BackupInfo]) -> String {
+    if list.is_empty() {
+        return format!(
+            "还没有备份（备份文件夹：{}）。用 tianbao backup now 立即备份。",
+            dir.display()
+        );
+    }
+    let mut out = format!("备份文件夹：{}\n", dir.display());
+    for b in list {
+        let state = if b.ok {
+            format!("{} 个案例", b.cases.unwrap_or(0))
+        } else {
+            format!("已损坏：{}", b.problem.as_deref().unwrap_or(""))
+        };
+        out.push_str(&format!(
+            "{}  {}  {}  {:.1} MB  {}\n",
+            b.at,
+            b.reason_label,
+            state,
+            b.bytes as f64 / 1_048_576.0,
+            b.file
+        ));
+    }
+    out
+}

@@ -1,6 +1,6 @@
 //! The commands: each one a few calls into the library and the text (or JSON) it prints.
 
-use crate::args::{CaseCommand, CasesCommand, Cli, Command};
+use crate::args::{BackupCommand, CaseCommand, CasesCommand, Cli, Command};
 use crate::desk;
 use crate::error::CliError;
 use crate::print;
@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use tianbao::campaign::Campaign;
 use tianbao::model::{Case, CaseId, Status};
-use tianbao::store::{default_db_path, ListQuery, Store, MAX_CASE_BYTES};
+use tianbao::store::{
+    self as backup, default_db_path, BackupReason, ListQuery, Store, MAX_CASE_BYTES,
+};
 use tianbao::wordcount::count;
 use tianbao::{docx, fsx, media};
 
@@ -24,8 +26,11 @@ pub(crate) fn ok(text: String) -> Result<Output, CliError> {
     Ok(Output { text, code: 0 })
 }
 
-pub fn run(cli: Cli) -> Result<Output, CliError> {
+pub fn run(mut cli: Cli) -> Result<Output, CliError> {
     let json = cli.json;
+    if cli.portable && cli.db.is_none() {
+        cli.db = Some(tianbao::store::DataLocation::resolve(true)?.db);
+    }
     match cli.command {
         Command::Count { file } => {
             let text = read_input(file.as_deref(), MAX_COUNT_BYTES)?;
@@ -104,6 +109,9 @@ pub fn run(cli: Cli) -> Result<Output, CliError> {
             })
         }
         Command::Docx { id, all, output } => run_docx(cli.db, id, all, &output, json),
+        Command::Backup { command } => {
+            run_backup(command.unwrap_or(BackupCommand::List), cli.db, json)
+        }
         Command::CheckVideo { file } => {
             let report = media::check_video(&file, &Campaign::current())?;
             ok(if json {
@@ -141,6 +149,56 @@ pub fn run(cli: Cli) -> Result<Output, CliError> {
         Command::Resolve { id, field, take } => sync::run_resolve(cli.db, &id, &field, &take, json),
         Command::Opinion { id, value } => desk::run_opinion(cli.db, &id, &value, json),
         Command::Order { ids } => desk::run_order(cli.db, &ids, json),
+    }
+}
+
+fn run_backup(command: BackupCommand, db: Option<PathBuf>, json: bool) -> Result<Output, CliError> {
+    let path = db_path(db)?;
+    match command {
+        BackupCommand::List => {
+            let list = backup::list_backups(&path)?;
+            ok(if json {
+                to_json(&list)
+            } else {
+                print::backups(&backup::backup_dir(&path), &list)
+            })
+        }
+        BackupCommand::Now => {
+            // A consistent copy needs no writer lock: also while the app has the database open.
+            let store = open_read_only(Some(path))?;
+            let b = store.backup_now(BackupReason::Manual)?;
+            ok(if json {
+                to_json(&b)
+            } else {
+                format!(
+                    "已备份：{}（{} 个案例）",
+                    b.path.display(),
+                    b.cases.unwrap_or(0)
+                )
+            })
+        }
+        BackupCommand::Restore { file } => {
+            let file = std::path::absolute(&file).unwrap_or(file);
+            match Store::open(&path) {
+                Ok(mut store) => {
+                    let before = store.restore_backup(&file)?;
+                    ok(format!(
+                        "已恢复 {}。恢复前的内容已备份为 {}",
+                        file.display(),
+                        before.path.display()
+                    ))
+                }
+                Err(e) if e.is_damaged() => {
+                    let kept = backup::restore_file(&path, &file)?;
+                    ok(format!(
+                        "已恢复 {}。损坏的数据库已改名保留为 {}",
+                        file.display(),
+                        kept.display()
+                    ))
+                }
+                Err(e) => Err(e.into()),
+            }
+        }
     }
 }
 
