@@ -214,6 +214,21 @@ pub fn write_atomic_private(path: &Path, bytes: &[u8]) -> Result<(), FsError> {
     f.commit(path)
 }
 
+/// Puts a file another writer has finished at `tmp` (SQLite's `VACUUM INTO`) in place as
+/// `target`, the way [`AtomicFile::commit`] does: fsync of the file, rename, fsync of the
+/// folder. On failure `tmp` is removed and `target` is as it was.
+pub fn commit_file(tmp: &Path, target: &Path) -> Result<(), FsError> {
+    let res = File::open(tmp)
+        .and_then(|f| f.sync_all())
+        .and_then(|_| fs::rename(tmp, target));
+    if let Err(e) = res {
+        let _ = fs::remove_file(tmp);
+        return Err(FsError::writing(target, e));
+    }
+    sync_dir(&parent_of(target));
+    Ok(())
+}
+
 /// A temporary file that becomes a real one only by [`AtomicFile::commit`]; dropped without
 /// it, it is removed.
 #[derive(Debug)]

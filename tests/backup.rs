@@ -220,3 +220,54 @@ fn a_damaged_database_is_told_apart_and_the_newest_good_backup_restores_it() {
     // A damaged backup is refused.
     assert!(restore_file(&p, &bad.path).is_err());
 }
+
+/// Importing a bundle that changes cases backs the database up first (the list says why); an
+/// import that changes nothing makes no backup.
+#[test]
+fn an_import_is_preceded_by_a_backup() {
+    let (_d, p) = temp_db();
+    let (_e, q) = temp_db();
+    let mut a = Store::open(&p).unwrap();
+    let mut b = Store::open(&q).unwrap();
+    named(&mut a, "张三");
+    named(&mut b, "李四");
+    let bundle = p.with_file_name("a.tbz");
+    tianbao::bundle::export(&mut a, &Default::default(), &bundle).unwrap();
+    tianbao::bundle::import(&mut b, &bundle, None).unwrap();
+    let list = list_backups(&q).unwrap();
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert_eq!(list[0].reason, BackupReason::Import);
+    assert_eq!(list[0].cases, Some(1), "the content before the import");
+    assert_eq!(names(&b), BTreeSet::from(["张三".into(), "李四".into()]));
+    // The same bundle again: unchanged, no second backup.
+    tianbao::bundle::import(&mut b, &bundle, None).unwrap();
+    assert_eq!(list_backups(&q).unwrap().len(), 1);
+}
+
+/// The window restores only by a backup's name, and only one of this database's backups.
+#[test]
+fn restore_by_name_accepts_only_this_databases_backups() {
+    let (_d, p) = temp_db();
+    let mut store = Store::open(&p).unwrap();
+    named(&mut store, "张三");
+    let b = store.backup_now(BackupReason::Manual).unwrap();
+    named(&mut store, "李四");
+    let path = tianbao::store::backup_named(&p, &b.file).unwrap();
+    assert_eq!(path, b.path);
+    for bad in [
+        "../tianbao.db",
+        "tianbao.db",
+        b.path.to_str().unwrap(),
+        "tianbao-20991231-000000-daily.db",
+    ] {
+        let e = tianbao::store::backup_named(&p, bad).unwrap_err();
+        assert!(e.to_string().contains("备份与恢复"), "{e}");
+    }
+    let mut slot = Some(store);
+    let r = tianbao::store::restore(&p, &mut slot, &path).unwrap();
+    assert!(matches!(r, tianbao::store::Restored::InPlace { .. }));
+    assert_eq!(
+        names(slot.as_ref().unwrap()),
+        BTreeSet::from(["张三".into()])
+    );
+}

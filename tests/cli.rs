@@ -320,3 +320,59 @@ fn backup_now_list_restore_and_a_damaged_database() {
     );
     assert!(stdout(&run(&["cases", "list"])).contains("共 1 个案例"));
 }
+
+/// Portable mode: the program on a "stick" with the `tianbao-portable` marker keeps its data in
+/// `tianbao-data/` beside it; the stick mounted elsewhere (the folder moved) still has it all,
+/// backups included; `--portable` does the same without the marker. Nothing goes to the
+/// user's data folder.
+#[test]
+fn portable_mode_keeps_the_data_beside_the_program_and_survives_a_move() {
+    let d = tempfile::tempdir().unwrap();
+    let home = d.path().join("home");
+    std::fs::create_dir(&home).unwrap();
+    let run = |exe: &std::path::Path, args: &[&str]| {
+        Command::new(exe)
+            .args(args)
+            .env_remove("TIANBAO_DB")
+            .env("HOME", &home)
+            .env("XDG_DATA_HOME", home.join("data"))
+            .output()
+            .unwrap()
+    };
+    let stick = d.path().join("stick");
+    std::fs::create_dir(&stick).unwrap();
+    let exe = stick.join("tianbao");
+    std::fs::copy(env!("CARGO_BIN_EXE_tianbao"), &exe).unwrap();
+    std::fs::write(stick.join("tianbao-portable"), "").unwrap();
+    assert!(run(&exe, &["case", "new"]).status.success());
+    assert!(run(&exe, &["backup", "now"]).status.success());
+    assert!(stick.join("tianbao-data/tianbao.db").is_file());
+    assert_eq!(
+        std::fs::read_dir(stick.join("tianbao-data/tianbao-backups"))
+            .unwrap()
+            .count(),
+        1
+    );
+    // The stick in another place.
+    let moved = d.path().join("mnt-usb");
+    std::fs::rename(&stick, &moved).unwrap();
+    let exe = moved.join("tianbao");
+    assert!(stdout(&run(&exe, &["cases", "list"])).contains("共 1 个案例"));
+    let list: serde_json::Value =
+        serde_json::from_str(&stdout(&run(&exe, &["backup", "list", "--json"]))).unwrap();
+    assert_eq!(list[0]["cases"], 1, "{list}");
+    assert!(list[0]["path"]
+        .as_str()
+        .unwrap()
+        .starts_with(moved.to_str().unwrap()));
+    // Without the marker, --portable asks for it.
+    std::fs::remove_file(moved.join("tianbao-portable")).unwrap();
+    assert!(stdout(&run(&exe, &["--portable", "cases", "list"])).contains("共 1 个案例"));
+    assert!(
+        !home.join("data").exists(),
+        "nothing in the user's data folder"
+    );
+    // And without either, the user's data folder (empty).
+    assert!(stdout(&run(&exe, &["cases", "list"])).contains("共 0 个案例"));
+    assert!(home.join("data/tianbao/tianbao.db").exists());
+}

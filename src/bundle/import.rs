@@ -311,7 +311,6 @@ pub fn preview(
 /// transaction. The store must be the one previewed against, unchanged since (else the plans
 /// are made again).
 pub fn apply(store: &mut Store, import: Import) -> Result<ImportReport, BundleError> {
-    // A backup of the database before every import belongs here (issue 12) once it exists.
     let Import {
         preview,
         verified,
@@ -330,6 +329,13 @@ pub fn apply(store: &mut Store, import: Import) -> Result<ImportReport, BundleEr
         .iter()
         .filter(|f| f.staged.is_some())
         .collect();
+    // Before anything changes: a copy of the database as it was (备份与恢复 lists it).
+    if plans
+        .iter()
+        .any(|p| p.outcome != crate::store::Outcome::Unchanged)
+    {
+        store.backup_now(crate::store::BackupReason::Import)?;
+    }
     if !staged.is_empty() {
         let blobs = store
             .library()

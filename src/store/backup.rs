@@ -16,7 +16,7 @@
 //!
 //! The time in a backup's name is local time; the file's own content says how many cases it has.
 
-use super::{io_error, sql_error, Store, StoreError};
+use super::{fs_error, io_error, sql_error, Store, StoreError};
 use chrono::{Datelike, Local, NaiveDateTime};
 use rusqlite::{Connection, OpenFlags};
 use serde::Serialize;
@@ -280,7 +280,7 @@ fn backup_conn(
 ) -> Result<BackupInfo, StoreError> {
     let dir = backup_dir(db);
     let shown = dir.display().to_string();
-    std::fs::create_dir_all(&dir).map_err(|e| io_error(&shown, e))?;
+    crate::fsx::create_dir_private(&dir).map_err(|e| io_error(&shown, e))?;
     let path = new_path(db, now, reason);
     let tmp = path.with_extension("db.partial");
     let _ = std::fs::remove_file(&tmp);
@@ -288,20 +288,11 @@ fn backup_conn(
         path: tmp.display().to_string(),
         detail: "路径含有无法识别的字符".into(),
     })?;
-    let res = conn
-        .execute("VACUUM INTO ?1", [tmp_str])
-        .map_err(|e| sql_error(&shown, e))
-        .and_then(|_| {
-            std::fs::File::open(&tmp)
-                .and_then(|f| f.sync_all())
-                .and_then(|_| std::fs::rename(&tmp, &path))
-                .map_err(|e| io_error(&shown, e))
-        });
-    if let Err(e) = res {
+    if let Err(e) = conn.execute("VACUUM INTO ?1", [tmp_str]) {
         let _ = std::fs::remove_file(&tmp);
-        return Err(e);
+        return Err(sql_error(&shown, e));
     }
-    crate::fsx::sync_dir(&dir);
+    crate::fsx::commit_file(&tmp, &path).map_err(|e| fs_error(&shown, e))?;
     rotate(db)?;
     let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     let cases = conn
@@ -359,13 +350,10 @@ pub fn restore_file(db: &Path, from: &Path) -> Result<PathBuf, StoreError> {
         .unwrap_or_else(|| "tianbao.db".into());
     let kept = db.with_file_name(format!("{name}.damaged-{stamp}"));
     // The copy first, under a temporary name: if it fails, nothing has moved.
-    let tmp = db.with_file_name(format!("{name}.restoring"));
-    std::fs::copy(from, &tmp)
-        .and_then(|_| std::fs::File::open(&tmp).and_then(|f| f.sync_all()))
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            io_error(&shown, e)
-        })?;
+    let mut tmp = crate::fsx::AtomicFile::beside_private(db).map_err(|e| fs_error(&shown, e))?;
+    std::fs::File::open(from)
+        .and_then(|mut f| std::io::copy(&mut f, &mut tmp))
+        .map_err(|e| io_error(&shown, e))?;
     if db.exists() {
         std::fs::rename(db, &kept).map_err(|e| io_error(&shown, e))?;
     }
@@ -378,11 +366,50 @@ pub fn restore_file(db: &Path, from: &Path) -> Result<PathBuf, StoreError> {
             );
         }
     }
-    std::fs::rename(&tmp, db).map_err(|e| io_error(&shown, e))?;
-    if let Some(dir) = db.parent() {
-        crate::fsx::sync_dir(dir);
-    }
+    tmp.commit(db).map_err(|e| fs_error(&shown, e))?;
     Ok(kept)
+}
+
+/// What [`restore`] did.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Restored {
+    /// Into the open database; its content before was backed up first (this backup).
+    InPlace { before: BackupInfo },
+    /// Over a database that could not be opened (damaged), kept beside it under this name.
+    Replaced { kept: PathBuf },
+}
+
+/// Restores the backup `from` for the database at `db`: into `store` when it is open (the
+/// current content backed up first), else over the file that could not be opened (kept beside
+/// it, renamed) — after which `store` holds the database opened anew. The app and the CLI
+/// both restore through here.
+pub fn restore(db: &Path, store: &mut Option<Store>, from: &Path) -> Result<Restored, StoreError> {
+    match store {
+        Some(s) => s
+            .restore_backup(from)
+            .map(|before| Restored::InPlace { before }),
+        None => {
+            let kept = restore_file(db, from)?;
+            *store = Some(Store::open(db)?);
+            Ok(Restored::Replaced { kept })
+        }
+    }
+}
+
+/// The backup named `file` (a name [`list_backups`] gave, no folder) of the database at `db`.
+/// Anything else — a path, a name not of a backup — is refused: the window may restore only
+/// the database's own backups.
+pub fn backup_named(db: &Path, file: &str) -> Result<PathBuf, StoreError> {
+    let ok = !file.contains(['/', '\\']) && parse_name_seq(&stem_of(db), file).is_some();
+    let path = backup_dir(db).join(file);
+    if !ok || !path.is_file() {
+        return Err(StoreError::Open {
+            path: path.display().to_string(),
+            detail: "不是这个数据库的备份，请从“备份与恢复”的列表中选择".into(),
+        });
+    }
+    Ok(path)
 }
 
 impl Store {

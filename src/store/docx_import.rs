@@ -113,7 +113,11 @@ impl Store {
 
     /// Imports several files, one after another; a file that cannot be read does not stop the
     /// others.
+    /// A backup of the database is made first.
     pub fn import_docx_many(&mut self, paths: &[&Path]) -> Result<Vec<Imported>, StoreError> {
+        if !paths.is_empty() {
+            self.backup_now(super::BackupReason::Import)?;
+        }
         paths.iter().map(|p| self.import_docx(p)).collect()
     }
 

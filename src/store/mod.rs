@@ -30,8 +30,8 @@ use std::path::{Path, PathBuf};
 use uuid::Uuid;
 
 pub use backup::{
-    backup_dir, check_database, list_backups, newest_good, restore_file, rotate, BackupInfo,
-    BackupReason,
+    backup_dir, backup_named, check_database, list_backups, newest_good, restore, restore_file,
+    rotate, BackupInfo, BackupReason, Restored,
 };
 pub use docx_import::Imported;
 pub use location::{DataLocation, PORTABLE_DATA_DIR, PORTABLE_MARKER};
@@ -1229,6 +1229,11 @@ fn sniff(path: &Path) -> Result<(), StoreError> {
         return Err(StoreError::NotOurs { path: shown });
     }
     Ok(())
+}
+
+/// [`io_error`] for an [`fsx::FsError`] (the atomic writer's failures).
+fn fs_error(path: &str, e: fsx::FsError) -> StoreError {
+    io_error(path, e.source)
 }
 
 fn io_error(path: &str, e: std::io::Error) -> StoreError {

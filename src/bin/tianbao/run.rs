@@ -179,25 +179,25 @@ fn run_backup(command: BackupCommand, db: Option<PathBuf>, json: bool) -> Result
         }
         BackupCommand::Restore { file } => {
             let file = std::path::absolute(&file).unwrap_or(file);
-            match Store::open(&path) {
-                Ok(mut store) => {
-                    let before = store.restore_backup(&file)?;
-                    ok(format!(
-                        "已恢复 {}。恢复前的内容已备份为 {}",
-                        file.display(),
-                        before.path.display()
-                    ))
-                }
-                Err(e) if e.is_damaged() => {
-                    let kept = backup::restore_file(&path, &file)?;
-                    ok(format!(
-                        "已恢复 {}。损坏的数据库已改名保留为 {}",
-                        file.display(),
-                        kept.display()
-                    ))
-                }
-                Err(e) => Err(e.into()),
-            }
+            // A damaged database is restored over (kept beside); any other refusal is told.
+            let mut store = match Store::open(&path) {
+                Ok(s) => Some(s),
+                Err(e) if e.is_damaged() => None,
+                Err(e) => return Err(e.into()),
+            };
+            let text = match backup::restore(&path, &mut store, &file)? {
+                backup::Restored::InPlace { before } => format!(
+                    "已恢复 {}。恢复前的内容已备份为 {}",
+                    file.display(),
+                    before.path.display()
+                ),
+                backup::Restored::Replaced { kept } => format!(
+                    "已恢复 {}。损坏的数据库已改名保留为 {}",
+                    file.display(),
+                    kept.display()
+                ),
+            };
+            ok(text)
         }
     }
 }
