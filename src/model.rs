@@ -162,6 +162,41 @@ pub struct Attachment {
     pub height: u32,
     /// Caption printed under a picture in the 推荐表 (pictures only).
     pub caption: String,
+    /// A picture in a format the notice does not take (WebP, BMP — common from WeChat and
+    /// phones) is kept byte-exact and a JPEG conversion is stored beside it: this one is sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub converted: Option<Converted>,
+}
+
+impl Attachment {
+    /// The SHA-256 of the file that is sent (submission package, ID scans, photo): the JPEG
+    /// conversion when there is one, else the original.
+    pub fn sent_sha256(&self) -> &str {
+        match &self.converted {
+            Some(c) if !c.sha256.is_empty() => &c.sha256,
+            _ => &self.sha256,
+        }
+    }
+
+    /// The SHA-256 of every stored file this attachment needs: the original and its conversion.
+    pub fn stored_sha256s(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.sha256.as_str()).chain(
+            self.converted
+                .iter()
+                .map(|c| c.sha256.as_str())
+                .filter(|s| !s.is_empty()),
+        )
+    }
+}
+
+/// A JPEG made from an attached file in another format (in the same content-addressed store).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct Converted {
+    pub sha256: String,
+    pub bytes: u64,
+    /// Always "jpeg".
+    pub format: String,
 }
 
 /// The video: never copied into the app; its link, code, local path and check verdicts are kept.
@@ -324,6 +359,64 @@ impl Case {
     }
 }
 
+/// The number fields whose label already prints the unit (“团队规模（人）”), with the units a
+/// clerk may type after the number. The 推荐表 prints label and number, so the unit goes.
+pub const NUMBER_UNITS: [(&str, &[&str]); 4] = [
+    ("business.team_size", &["人", "名"]),
+    ("business.followers", &["人"]),
+    ("business.years", &["年"]),
+    ("business.annual_revenue", &["万元"]),
+];
+
+/// `value` without a trailing unit from `units` (and the spaces around it) when what stays is
+/// written like a number ("12人" → "12", "1260 万元" → "1260", "86.5万人" → "86.5万");
+/// anything else is returned as typed (the validator explains it).
+pub fn strip_unit(value: &str, units: &[&str]) -> String {
+    let t = value.trim();
+    for unit in units {
+        if let Some(rest) = t.strip_suffix(unit) {
+            let rest = rest.trim_end();
+            let numeric = rest
+                .chars()
+                .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+                && rest.chars().all(|c| {
+                    c.is_ascii_digit()
+                        || ('０'..='９').contains(&c)
+                        || matches!(
+                            c,
+                            '.' | '．' | ',' | '，' | '万' | '亿' | 'w' | 'W' | '+' | ' '
+                        )
+                });
+            if numeric {
+                return rest.to_string();
+            }
+        }
+    }
+    value.to_string()
+}
+
+impl Case {
+    /// Drops the units typed into number fields (see [`NUMBER_UNITS`]). Applied on every save.
+    /// Returns the fields changed, with their new value.
+    pub fn normalise_units(&mut self) -> Vec<(&'static str, String)> {
+        let mut changed = Vec::new();
+        for (field, units) in NUMBER_UNITS {
+            let slot = match field {
+                "business.team_size" => &mut self.business.team_size,
+                "business.followers" => &mut self.business.followers,
+                "business.years" => &mut self.business.years,
+                _ => &mut self.business.annual_revenue,
+            };
+            let stripped = strip_unit(slot, units);
+            if stripped != *slot {
+                *slot = stripped.clone();
+                changed.push((field, stripped));
+            }
+        }
+        changed
+    }
+}
+
 fn is_scrubbed(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t') || c == '\u{FFFE}' || c == '\u{FFFF}'
 }
@@ -331,6 +424,34 @@ fn is_scrubbed(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn units_typed_into_number_fields_are_dropped() {
+        assert_eq!(strip_unit("12人", &["人"]), "12");
+        assert_eq!(strip_unit(" 1260 万元 ", &["万元"]), "1260");
+        assert_eq!(strip_unit("86.5万人", &["人"]), "86.5万");
+        assert_eq!(strip_unit("１２人", &["人"]), "１２");
+        assert_eq!(strip_unit("5", &["年"]), "5");
+        assert_eq!(strip_unit("五年", &["年"]), "五年");
+        assert_eq!(strip_unit("年", &["年"]), "年");
+        assert_eq!(strip_unit("约5年", &["年"]), "约5年");
+        let mut c = Case::new();
+        c.business.team_size = "12人".into();
+        c.business.years = "5年".into();
+        c.business.annual_revenue = "1260万元".into();
+        c.business.followers = "12.5万".into();
+        let changed = c.normalise_units();
+        assert_eq!(
+            changed,
+            vec![
+                ("business.team_size", "12".to_string()),
+                ("business.years", "5".to_string()),
+                ("business.annual_revenue", "1260".to_string()),
+            ]
+        );
+        assert_eq!(c.business.followers, "12.5万");
+        assert!(c.normalise_units().is_empty());
+    }
 
     #[test]
     fn new_cases_have_distinct_stable_ids() {

@@ -443,6 +443,9 @@ impl Builder<'_> {
 
 /// The extension of an attached file: from its original name, else its format.
 fn extension(a: &Attachment) -> String {
+    if a.converted.is_some() {
+        return "jpg".into(); // the JPEG made from a WebP/BMP file is what is sent
+    }
     let from_name = Path::new(&a.file_name)
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
@@ -623,7 +626,7 @@ fn build(
         ] {
             let Some(a) = a else { continue };
             let src = blobs
-                .path_of(&a.sha256)
+                .path_of(a.sent_sha256())
                 .filter(|p| p.is_file())
                 .ok_or_else(|| PackageError::MissingBlob {
                     case: case.label(),

@@ -928,3 +928,17 @@ fn stored_pictures_are_printed_from_the_blob_store_and_cached() {
         .to_string();
     assert!(e.contains("直播间") && e.contains("缺失"), "{e}");
 }
+
+#[test]
+fn units_typed_into_number_fields_print_once() {
+    let campaign = Campaign::current();
+    let mut case = sample_ready();
+    case.business.team_size = "12人".into();
+    case.business.years = "5 年".into();
+    case.business.annual_revenue = "1260万元".into();
+    let bytes = build_docx(&case, &campaign, &[]).unwrap();
+    let text = no_space(&parse(&part(&unzip(&bytes), "word/document.xml")).text());
+    assert!(text.contains("团队规模（人）12直播平台"), "{text}");
+    assert!(text.contains("直播从业时间（年）5年营业额"), "{text}");
+    assert!(text.contains("年营业额（万元）1260联系方式"), "{text}");
+}

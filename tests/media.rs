@@ -334,23 +334,21 @@ fn heic_is_named_and_the_way_to_convert_it_is_given() {
 }
 
 #[test]
-fn bmp_webp_tiff_get_conversion_advice() {
+fn bmp_and_webp_are_taken_tiff_gets_conversion_advice() {
     let c = campaign();
     let dir = tempfile::tempdir().unwrap();
+    // BMP and WebP are decoded here: attaching stores a JPEG beside them (see below), so the
+    // check asks nothing of the clerk.
     let bmp = write(dir.path(), "scan.bmp", &bmp_bytes(1200, 800));
     let r = check_photo(&bmp, Purpose::IdScan, &c).unwrap();
     assert_eq!((r.format, r.width, r.height), (Format::Bmp, 1200, 800));
-    assert!(
-        issue(&r, "format").message.contains("画图"),
-        "{:?}",
-        r.issues
-    );
+    assert!(!codes(&r).contains(&"format"), "{:?}", r.issues);
     let mut webp = b"RIFF\0\0\0\0WEBPVP8X\x0a\0\0\0\0\0\0\0".to_vec();
     webp.extend_from_slice(&[0x7f, 0x07, 0x00, 0x37, 0x04, 0x00]);
     let p = write(dir.path(), "wx.webp", &webp);
     let r = check_photo(&p, Purpose::Photo, &c).unwrap();
     assert_eq!((r.format, r.width, r.height), (Format::Webp, 1920, 1080));
-    assert!(issue(&r, "format").message.contains("另存为 JPG"));
+    assert!(!codes(&r).contains(&"format"), "{:?}", r.issues);
     let p = write(dir.path(), "scan.tif", b"II*\0\x08\0\0\0\0\0");
     let r = check_photo(&p, Purpose::Photo, &c).unwrap();
     assert_eq!(r.format, Format::Tiff);
@@ -1121,6 +1119,7 @@ fn media_issues_tell_what_a_case_still_lacks() {
         width: w,
         height: h,
         caption: String::new(),
+        converted: None,
     };
     m.photo = Some(att("李明.png", "jpeg", 1_520_435, 3000, 2000));
     m.id_front = Some(att("front.jpg", "jpeg", 300_000, 1000, 630));
@@ -1162,4 +1161,83 @@ fn media_issues_tell_what_a_case_still_lacks() {
     assert!(all[1].1.message.contains("1.4 MB"));
     assert_eq!(all[2].1.severity, Severity::Error);
     assert!(all[3].1.message.contains("1280×720"));
+}
+
+/// A WebP (lossless, as the `image` crate writes it) and a BMP of `img`.
+fn webp_bytes(img: &image::RgbImage) -> Vec<u8> {
+    let mut out = Vec::new();
+    image::codecs::webp::WebPEncoder::new_lossless(&mut out)
+        .encode(
+            img.as_raw(),
+            img.width(),
+            img.height(),
+            image::ExtendedColorType::Rgb8,
+        )
+        .unwrap();
+    out
+}
+
+fn bmp_of(img: &image::RgbImage) -> Vec<u8> {
+    let mut out = Vec::new();
+    image::codecs::bmp::BmpEncoder::new(&mut out)
+        .encode(
+            img.as_raw(),
+            img.width(),
+            img.height(),
+            image::ExtendedColorType::Rgb8,
+        )
+        .unwrap();
+    out
+}
+
+#[test]
+fn webp_and_bmp_are_attached_with_a_jpeg_conversion_beside_the_original() {
+    let c = campaign();
+    let dir = tempfile::tempdir().unwrap();
+    let store = BlobStore::new(dir.path().join("blobs")).unwrap();
+    let img = gradient_image(1600, 1200);
+    for (name, bytes, role) in [
+        ("微信图片_2024.webp", webp_bytes(&img), Purpose::Photo),
+        ("扫描.bmp", bmp_of(&img), Purpose::IdScan),
+        ("现场.webp", webp_bytes(&img), Purpose::Picture),
+    ] {
+        let src = write(dir.path(), name, &bytes);
+        let a = attach(&store, &src, role, &c, 256).unwrap();
+        assert!(a.report.ok, "{name}: {:?}", a.report.issues);
+        assert!(a.thumbnail.is_some(), "{name}: thumbnail");
+        // The original, byte-exact.
+        let orig = fs::read(store.blob_path(&a.attachment.sha256).unwrap()).unwrap();
+        assert_eq!(orig, bytes, "{name}");
+        // The conversion: a JPEG of the same picture, in the same store.
+        let conv = a.attachment.converted.clone().expect("converted");
+        assert_eq!(conv.format, "jpeg");
+        let jpeg = fs::read(store.blob_path(&conv.sha256).unwrap()).unwrap();
+        assert_eq!(jpeg.len() as u64, conv.bytes);
+        let back = image::load_from_memory_with_format(&jpeg, image::ImageFormat::Jpeg).unwrap();
+        assert_eq!((back.width(), back.height()), (1600, 1200), "{name}");
+        // Said so, once; and the case's own checks do not ask for a conversion any more.
+        let note = issue(&a.report, "converted");
+        assert!(
+            note.message.contains("已另存一份 JPG") && note.message.contains("原文件原样保留"),
+            "{}",
+            note.message
+        );
+        assert!(media::attachment_issues(&a.attachment, role, &c)
+            .iter()
+            .all(|i| i.code != "format"));
+    }
+    // A WebP attachment of an older version (no conversion) still gets the advice.
+    let mut old = attach(
+        &store,
+        &write(dir.path(), "旧.webp", &webp_bytes(&img)),
+        Purpose::Photo,
+        &c,
+        256,
+    )
+    .unwrap()
+    .attachment;
+    old.converted = None;
+    assert!(media::attachment_issues(&old, Purpose::Photo, &c)
+        .iter()
+        .any(|i| i.code == "format"));
 }

@@ -37,6 +37,7 @@ fn pic(ch: char, caption: &str) -> Attachment {
         width: 10,
         height: 10,
         caption: caption.into(),
+        converted: None,
     }
 }
 

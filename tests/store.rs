@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use tianbao::campaign::Campaign;
 use tianbao::dicts::Dicts;
 use tianbao::model::{Case, Status};
-use tianbao::store::{migrate_to, ListQuery, Store, StoreError, LATEST_VERSION};
+use tianbao::store::{migrate_to, CopyKeep, ListQuery, Store, StoreError, LATEST_VERSION};
 
 fn temp_db() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
@@ -60,13 +60,21 @@ fn every_earlier_version_migrates_without_losing_a_case() {
         assert_eq!(store.get_case(case.id).unwrap(), case, "from v{from}");
         let list = store.list_cases(&ListQuery::default()).unwrap();
         assert_eq!(list.len(), 1);
-        // The list columns added by version 2 are filled in from the case (a row written as
-        // version 1 wrote it; from v2 on, the writer filled them).
-        if from < 2 {
-            assert_eq!(list[0].completeness, 100);
-            assert_eq!(list[0].errors, 0);
-            assert_eq!(list[0].title, case.intro.title);
-        }
+        // The list columns added by versions 2 and 4 are filled in from the case.
+        assert_eq!(list[0].completeness, 100);
+        assert_eq!(list[0].missing_materials.len(), 4);
+        assert_eq!(
+            store
+                .list_cases(&ListQuery {
+                    text: "台江县人民政府".into(),
+                    ..Default::default()
+                })
+                .unwrap()
+                .len(),
+            1
+        );
+        assert_eq!(list[0].errors, 0);
+        assert_eq!(list[0].title, case.intro.title);
         let h = store.history(case.id).unwrap();
         assert_eq!(h[0].office, "台江县商务局");
     }
@@ -184,11 +192,11 @@ fn list_search_filter_trash_restore_duplicate() {
     store.restore_case(b.id).unwrap();
     assert_eq!(store.list_cases(&q("")).unwrap().len(), 2);
 
-    let copy = store.duplicate_case(a.id).unwrap();
+    let copy = store
+        .copy_for_next_person(a.id, CopyKeep::default())
+        .unwrap();
     assert_ne!(copy.id, a.id);
     assert_eq!(copy.status, Status::Draft);
-    assert_eq!(copy.person.name, "李明（副本）");
-    assert_eq!(copy.results, a.results);
     assert_eq!(store.list_cases(&q("")).unwrap().len(), 3);
 
     // Purge works only from the 回收站.
@@ -564,4 +572,200 @@ fn walk(dir: &std::path::Path) -> Vec<PathBuf> {
         }
     }
     out
+}
+
+fn q(text: &str) -> ListQuery {
+    ListQuery {
+        text: text.into(),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn a_copy_is_for_the_next_person_of_the_same_recommending_unit() {
+    let (_d, p) = temp_db();
+    let mut store = Store::open(&p).unwrap();
+    let mut a = common::sample_case();
+    a.business.platforms = vec!["抖音".into()];
+    store.save_case(&a).unwrap();
+    let copy = store
+        .copy_for_next_person(
+            a.id,
+            CopyKeep {
+                region: true,
+                platforms: false,
+            },
+        )
+        .unwrap();
+    assert_eq!(copy.recommender, a.recommender);
+    assert_eq!(copy.region, a.region);
+    assert!(copy.person.name.is_empty() && copy.person.birth_year.is_empty());
+    assert!(copy.intro.title.is_empty() && copy.results.is_empty() && copy.opinion.is_empty());
+    assert!(copy.business.platforms.is_empty());
+    assert!(copy.media.photo.is_none() && copy.media.pictures.is_empty());
+    // Not complete: the copy has errors and shows no 100 %.
+    let row = store
+        .list_cases(&q(""))
+        .unwrap()
+        .into_iter()
+        .find(|s| s.id == copy.id)
+        .unwrap();
+    assert!(row.errors > 0 && row.completeness < 100, "{row:?}");
+    let bare = store
+        .copy_for_next_person(a.id, CopyKeep::default())
+        .unwrap();
+    assert!(bare.region.province.is_empty());
+    assert_eq!(bare.recommender.unit, a.recommender.unit);
+}
+
+#[test]
+fn two_cases_of_one_person_are_flagged() {
+    let (_d, p) = temp_db();
+    let mut store = Store::open(&p).unwrap();
+    let a = common::sample_case();
+    store.save_case(&a).unwrap();
+    let mut b = common::sample_case();
+    b.id = uuid::Uuid::now_v7();
+    b.person.birth_month = "05".into(); // the same month, written differently
+    store.save_case(&b).unwrap();
+    let mut c = common::sample_case();
+    c.id = uuid::Uuid::now_v7();
+    c.person.name = "王芳".into();
+    store.save_case(&c).unwrap();
+    let list = store.list_cases(&q("")).unwrap();
+    let row = |id| list.iter().find(|s| s.id == id).unwrap();
+    assert_eq!(row(a.id).same_person.len(), 1);
+    assert_eq!(row(a.id).same_person[0].id, b.id);
+    assert_eq!(row(a.id).same_person[0].reason, "姓名和出生年月相同");
+    assert_eq!(row(b.id).same_person[0].id, a.id);
+    assert!(row(c.id).same_person.is_empty());
+    // The same ID-scan file under another name.
+    let scan: tianbao::model::Attachment =
+        serde_json::from_value(serde_json::json!({"sha256": "ab12", "file_name": "身份证.jpg"}))
+            .unwrap();
+    let mut a2 = a.clone();
+    a2.media.id_front = Some(scan.clone());
+    store.save_case(&a2).unwrap();
+    c.media.id_back = Some(scan);
+    store.save_case(&c).unwrap();
+    let list = store.list_cases(&q("")).unwrap();
+    let c_row = list.iter().find(|s| s.id == c.id).unwrap();
+    assert_eq!(c_row.same_person.len(), 1);
+    assert_eq!(c_row.same_person[0].reason, "身份证扫描件是同一个文件");
+    assert_eq!(c_row.same_person[0].name, "李明");
+    // A case in the 回收站 flags nothing.
+    store.delete_case(b.id).unwrap();
+    let list = store.list_cases(&q("")).unwrap();
+    assert!(list
+        .iter()
+        .find(|s| s.id == a.id)
+        .unwrap()
+        .same_person
+        .iter()
+        .all(|m| m.id != b.id));
+}
+
+#[test]
+fn search_covers_the_unit_phones_and_field() {
+    let (_d, p) = temp_db();
+    let mut store = Store::open(&p).unwrap();
+    let a = common::sample_case();
+    store.save_case(&a).unwrap();
+    store.save_case(&Case::new()).unwrap();
+    for text in [
+        a.recommender.unit.as_str(),
+        a.person.phone.as_str(),
+        a.recommender.phone.as_str(),
+        a.business.field.as_str(),
+    ] {
+        assert!(!text.is_empty());
+        let hits = store.list_cases(&q(text)).unwrap();
+        assert_eq!(hits.len(), 1, "{text}");
+        assert_eq!(hits[0].id, a.id);
+    }
+}
+
+#[test]
+fn units_in_number_fields_are_stored_as_the_number() {
+    let (_d, p) = temp_db();
+    let mut store = Store::open(&p).unwrap();
+    let mut c = common::sample_case();
+    c.business.team_size = "12人".into();
+    c.business.annual_revenue = "1260 万元".into();
+    let saved = store.save_case(&c).unwrap();
+    assert_eq!(
+        saved.normalised,
+        vec![
+            ("business.team_size".to_string(), "12".to_string()),
+            ("business.annual_revenue".to_string(), "1260".to_string())
+        ]
+    );
+    let back = store.get_case(c.id).unwrap();
+    assert_eq!(
+        (
+            back.business.team_size.as_str(),
+            back.business.annual_revenue.as_str()
+        ),
+        ("12", "1260")
+    );
+    assert_eq!(saved.report.errors, 0);
+}
+
+#[test]
+fn a_printed_case_is_stale_once_it_changes() {
+    let (_d, p) = temp_db();
+    let mut store = Store::open(&p).unwrap();
+    let mut c = common::sample_case();
+    let s = store.save_case(&c).unwrap();
+    assert!(s.printed_at.is_none() && !s.printed_stale);
+    let printed = store.get_case(c.id).unwrap();
+    store.note_printed(c.id, &printed).unwrap();
+    let row = &store.list_cases(&q("")).unwrap()[0];
+    assert!(row.printed_at.is_some() && !row.printed_stale, "{row:?}");
+    // Saving the same content again changes nothing.
+    assert!(!store.save_case(&c).unwrap().printed_stale);
+    c.results.push_str("又带动了十户。");
+    let s = store.save_case(&c).unwrap();
+    assert!(s.printed_at.is_some() && s.printed_stale);
+    assert!(store.list_cases(&q("")).unwrap()[0].printed_stale);
+    // Marking 完成 after a draft print makes the printed one (with 草稿) out of date too.
+    let printed = store.get_case(c.id).unwrap();
+    store.note_printed(c.id, &printed).unwrap();
+    assert!(store.set_status(c.id, Status::Ready).unwrap().printed_stale);
+}
+
+#[test]
+fn an_untouched_new_case_is_discarded_and_a_touched_one_kept() {
+    let (_d, p) = temp_db();
+    let mut store = Store::open(&p).unwrap();
+    let a = store.create_case().unwrap();
+    assert!(store.discard_if_untouched(a.id).unwrap());
+    assert!(matches!(store.get_case(a.id), Err(StoreError::NotFound(_))));
+    let mut b = store.create_case().unwrap();
+    b.person.name = "王".into();
+    store.save_case(&b).unwrap();
+    b.person.name.clear(); // typed, then erased in one session: one blank revision, dropped
+    store.save_case(&b).unwrap();
+    assert!(store.discard_if_untouched(b.id).unwrap());
+    let mut b = store.create_case().unwrap();
+    b.person.name = "王".into();
+    store.save_case_fresh(&b).unwrap(); // a revision of its own (an imported file)
+    b.person.name.clear();
+    store.save_case(&b).unwrap();
+    assert!(
+        !store.discard_if_untouched(b.id).unwrap(),
+        "blank now, but it has a history"
+    );
+    let a = common::sample_case();
+    let copy = store.copy_for_next_person(a.id, CopyKeep::default());
+    assert!(copy.is_err()); // not saved yet
+    store.save_case(&a).unwrap();
+    let copy = store
+        .copy_for_next_person(a.id, CopyKeep::default())
+        .unwrap();
+    assert!(
+        !store.discard_if_untouched(copy.id).unwrap(),
+        "a copy keeps the 推荐单位"
+    );
+    assert_eq!(store.list_cases(&q("")).unwrap().len(), 3);
 }

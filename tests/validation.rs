@@ -179,3 +179,50 @@ fn bad_text_never_panics() {
     assert!(has(&r, "results", Severity::Error));
     assert!(has(&r, "lessons", Severity::Warning));
 }
+
+#[test]
+fn materials_complete_is_apart_from_the_form_being_complete() {
+    let mut c = common::sample_case();
+    let r = check(&c);
+    // 完成 (no error) and 100 %, yet the materials are not 齐全: each missing one is named.
+    assert!(r.is_ready() && r.completeness == 100);
+    assert_eq!(
+        r.missing_materials,
+        [
+            "个人形象照片",
+            "身份证扫描件（人像面）",
+            "身份证扫描件（国徽面）",
+            "视频百度网盘链接"
+        ]
+    );
+    let file: tianbao::model::Attachment =
+        serde_json::from_value(serde_json::json!({"sha256": "ab", "file_name": "a.jpg"})).unwrap();
+    c.media.photo = Some(file.clone());
+    c.media.id_front = Some(file.clone());
+    c.media.id_back = Some(file);
+    c.media.video.link = "https://pan.baidu.com/s/1abcDEF".into();
+    assert_eq!(check(&c).missing_materials, ["视频提取码"]);
+    c.media.video.link = "https://pan.baidu.com/s/1abcDEF?pwd=x7k9".into();
+    assert!(check(&c).missing_materials.is_empty());
+    c.media.video.link = "https://pan.baidu.com/s/1abcDEF".into();
+    c.media.video.code = "x7k9".into();
+    assert!(check(&c).missing_materials.is_empty());
+}
+
+#[test]
+fn choices_say_choose_not_fill_in() {
+    let r = check(&Case::new());
+    for (field, text) in [
+        ("person.ethnicity", "请选择民族"),
+        ("person.political_status", "请选择政治面貌"),
+        ("region.province", "请选择所在地区的省（区）"),
+        ("person.birth_month", "请选择出生月份"),
+    ] {
+        let msgs: Vec<_> = r.issues.iter().filter(|i| i.field == field).collect();
+        assert!(msgs.iter().any(|i| i.message == text), "{field}: {msgs:?}");
+        assert!(
+            msgs.iter().all(|i| !i.message.starts_with("请填写")),
+            "{field}: {msgs:?}"
+        );
+    }
+}

@@ -383,6 +383,21 @@ pub fn needed_files(rev: &Revision) -> Vec<Attachment> {
         .cloned()
         .chain(m.pictures.iter().cloned())
         .collect();
+    // The JPEG made from a WebP/BMP file travels with its original (it is what is sent).
+    let conversions: Vec<Attachment> = out
+        .iter()
+        .filter_map(|a| {
+            let c = a.converted.as_ref()?;
+            Some(Attachment {
+                sha256: c.sha256.clone(),
+                file_name: format!("{}（转换的 JPG）", a.file_name),
+                bytes: c.bytes,
+                format: c.format.clone(),
+                ..Default::default()
+            })
+        })
+        .collect();
+    out.extend(conversions);
     for c in &rev.conflicts {
         for ch in &c.choices {
             if let Ok(a) = serde_json::from_value::<Attachment>(ch.value.clone()) {

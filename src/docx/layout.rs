@@ -1036,7 +1036,10 @@ fn upper_rows(case: &Case) -> Vec<TableRow> {
     use AlignmentType::{Center, Left};
     use Item::{Label, Value};
     let p = &case.person;
-    let b = &case.business;
+    // The labels print the units (团队规模（人）): a number typed with its unit prints once.
+    let mut numbers = case.clone();
+    numbers.normalise_units();
+    let b = &numbers.business;
     let r = &case.recommender;
     let v = |from, span, s: &str, align| Value(from, span, s.to_string(), align);
     vec![

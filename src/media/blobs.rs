@@ -146,6 +146,7 @@ impl BlobStore {
             width,
             height,
             caption: String::new(),
+            converted: None,
         }
     }
 

@@ -118,6 +118,8 @@ fn decode_unoriented(
     let image_format = match format {
         Format::Jpeg => image::ImageFormat::Jpeg,
         Format::Png => image::ImageFormat::Png,
+        Format::Webp => image::ImageFormat::WebP,
+        Format::Bmp => image::ImageFormat::Bmp,
         Format::Unknown => {
             return Err(MediaError::NotAnImage {
                 path: name.to_string(),
@@ -304,6 +306,17 @@ pub fn encode_jpeg(rgb: &RgbImage, quality: u8) -> Result<Vec<u8>, MediaError> {
         })?;
     Ok(out)
 }
+
+/// The whole image at `path` as a JPEG (orientation applied, transparency on white): the
+/// conversion stored beside a WebP or BMP original.
+pub fn convert_to_jpeg(path: &Path) -> Result<Vec<u8>, MediaError> {
+    let img = load_oriented(path, &DecodeLimits::default())?;
+    let rgb = fit_rgb(&img, img.width(), img.height())?;
+    encode_jpeg(&rgb, CONVERSION_QUALITY)
+}
+
+/// JPEG quality of a conversion (visually lossless for photos).
+pub const CONVERSION_QUALITY: u8 = 92;
 
 /// A JPEG thumbnail of `path` whose longest side is at most `max_side`, orientation applied.
 pub fn thumbnail(path: &Path, max_side: u32) -> Result<Vec<u8>, MediaError> {

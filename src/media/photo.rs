@@ -9,7 +9,7 @@ use super::{
     file_name, human_size, read_error, rule_size, shown, MediaError, MediaIssue, Severity,
 };
 use crate::campaign::Campaign;
-use crate::model::Attachment;
+use crate::model::{Attachment, Converted};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -171,7 +171,13 @@ pub(crate) fn check_photo_named(
     // An extension that lies about the content; a format the role does not take.
     for issue in extension_issue(&name, &extension, format)
         .into_iter()
-        .chain(format_issue(&name, role, format, campaign))
+        .chain(format_issue(
+            &name,
+            role,
+            format,
+            campaign,
+            format.converted_to_jpeg(),
+        ))
     {
         r.push(issue);
     }
@@ -244,7 +250,11 @@ fn format_issue(
     role: Purpose,
     format: Format,
     campaign: &Campaign,
+    converted: bool,
 ) -> Option<MediaIssue> {
+    if converted && format.converted_to_jpeg() {
+        return None; // a JPEG conversion is stored beside it (see `attach`)
+    }
     let allowed = &campaign.photo.formats;
     let is_allowed = allowed.iter().any(|f| f == format.as_str());
     let allowed_text = allowed
@@ -346,7 +356,13 @@ pub fn attachment_issues(a: &Attachment, role: Purpose, campaign: &Campaign) -> 
         .unwrap_or_default();
     let mut out: Vec<MediaIssue> = extension_issue(&a.file_name, &extension, format)
         .into_iter()
-        .chain(format_issue(&a.file_name, role, format, campaign))
+        .chain(format_issue(
+            &a.file_name,
+            role,
+            format,
+            campaign,
+            a.converted.is_some(),
+        ))
         .collect();
     if format == Format::Unknown {
         out.push(MediaIssue::error(
@@ -389,6 +405,33 @@ pub fn attach(
             Ok(jpeg) => thumbnail = Some(jpeg),
             Err(MediaError::Read { path, reason }) => {
                 return Err(MediaError::Read { path, reason })
+            }
+            Err(e) => report.push(MediaIssue::error("corrupt", e.to_string())),
+        }
+    }
+    // WebP / BMP: the original is kept byte-exact, a JPEG made from it is stored beside it.
+    if report.ok && thumbnail.is_some() && report.format.converted_to_jpeg() {
+        match imaging::convert_to_jpeg(&blob) {
+            Ok(jpeg) => {
+                let stem = Path::new(&attachment.file_name)
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let c = store.put_bytes(&jpeg, &format!("{stem}.jpg"))?;
+                report.push(MediaIssue::warning(
+                    "converted",
+                    format!(
+                        "“{}”是 {} 格式（通知要求 JPG 或 PNG），已另存一份 JPG（{}），报送和推荐表使用它；原文件原样保留。",
+                        attachment.file_name,
+                        report.format.label(),
+                        human_size(c.bytes)
+                    ),
+                ));
+                attachment.converted = Some(Converted {
+                    sha256: c.sha256,
+                    bytes: c.bytes,
+                    format: "jpeg".into(),
+                });
             }
             Err(e) => report.push(MediaIssue::error("corrupt", e.to_string())),
         }

@@ -102,7 +102,16 @@ impl Format {
 
     /// Whether `image` (as built here) can decode it.
     pub fn decodable(self) -> bool {
-        matches!(self, Format::Jpeg | Format::Png)
+        matches!(
+            self,
+            Format::Jpeg | Format::Png | Format::Webp | Format::Bmp
+        )
+    }
+
+    /// Decoded here but not a format the notice takes: attached with a JPEG conversion beside
+    /// the original (WebP from WeChat, BMP from old scanners and 画图).
+    pub fn converted_to_jpeg(self) -> bool {
+        matches!(self, Format::Webp | Format::Bmp)
     }
 
     /// How the clerk turns this into a JPG, in Chinese.

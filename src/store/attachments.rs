@@ -26,11 +26,10 @@ impl Store {
         for row in rows {
             let (id, data) = row.map_err(|e| self.err(e))?;
             let m = parse_case(&id, &data)?.media;
-            for a in [&m.photo, &m.id_front, &m.id_back].into_iter().flatten() {
-                live.insert(a.sha256.to_ascii_lowercase());
-            }
-            for a in &m.pictures {
-                live.insert(a.sha256.to_ascii_lowercase());
+            let all = [&m.photo, &m.id_front, &m.id_back].into_iter().flatten();
+            for a in all.chain(&m.pictures) {
+                // The JPEG made from a WebP/BMP file lives as long as its original.
+                live.extend(a.stored_sha256s().map(str::to_ascii_lowercase));
             }
         }
         Ok(live)

@@ -6,10 +6,10 @@
 use super::{parse_case, Summary, APPLICATION_ID};
 use crate::campaign::Campaign;
 use crate::dicts::Dicts;
-use crate::validate::validate;
+use crate::validate::{validate, Report};
 use rusqlite::{params, Connection, TransactionBehavior};
 
-pub const LATEST_VERSION: i64 = 4;
+pub const LATEST_VERSION: i64 = 5;
 
 /// Version 1: settings, cases with their head JSON, and the append-only revision log.
 pub(crate) const V1: &str = "
@@ -68,6 +68,18 @@ UPDATE revisions SET deleted = 1
   WHERE id IN (SELECT head FROM cases WHERE deleted_at IS NOT NULL);
 ";
 
+/// Version 5: what the list shows beside each case — the materials still missing (材料未齐), keys
+/// that find two cases of one person (姓名 + 出生年月, the ID-scan files), more text to search
+/// (推荐单位, phones, 直播领域) — and which revision its 推荐表 was last generated from.
+const V5: &str = "
+ALTER TABLE cases ADD COLUMN missing TEXT NOT NULL DEFAULT '';
+ALTER TABLE cases ADD COLUMN search TEXT NOT NULL DEFAULT '';
+ALTER TABLE cases ADD COLUMN person_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE cases ADD COLUMN id_scans TEXT NOT NULL DEFAULT '';
+ALTER TABLE cases ADD COLUMN printed_rev TEXT;
+ALTER TABLE cases ADD COLUMN printed_at TEXT;
+";
+
 pub(crate) fn migrate(
     conn: &mut Connection,
     campaign: &Campaign,
@@ -107,6 +119,10 @@ pub fn migrate_to(
                 // The list columns again, now with the conflict count beside them.
                 backfill_v2(&tx, campaign, dicts)?;
             }
+            5 => {
+                tx.execute_batch(V5)?;
+                backfill_v5(&tx, campaign, dicts)?;
+            }
             _ => unreachable!("every version up to LATEST_VERSION has a step"),
         }
         tx.execute_batch(&format!(
@@ -116,10 +132,60 @@ pub fn migrate_to(
     }
 }
 
+/// Every list column again, from the case (also those of version 2).
+fn backfill_v5(
+    tx: &rusqlite::Transaction,
+    campaign: &Campaign,
+    dicts: &Dicts,
+) -> rusqlite::Result<()> {
+    backfill(tx, campaign, dicts, |tx, id, s, report| {
+        tx.execute(
+            "UPDATE cases SET title = ?2, completeness = ?3, errors = ?4, warnings = ?5,
+               missing = ?6, search = ?7, person_key = ?8, id_scans = ?9
+             WHERE id = ?1",
+            params![
+                id,
+                s.title,
+                report.completeness,
+                report.errors as i64,
+                report.warnings as i64,
+                report.missing_materials.join("、"),
+                s.search,
+                s.person_key,
+                s.id_scans
+            ],
+        )
+        .map(|_| ())
+    })
+}
+
 fn backfill_v2(
     tx: &rusqlite::Transaction,
     campaign: &Campaign,
     dicts: &Dicts,
+) -> rusqlite::Result<()> {
+    backfill(tx, campaign, dicts, |tx, id, s, report| {
+        tx.execute(
+            "UPDATE cases SET title = ?2, completeness = ?3, errors = ?4, warnings = ?5
+             WHERE id = ?1",
+            params![
+                id,
+                s.title,
+                report.completeness,
+                report.errors as i64,
+                report.warnings as i64
+            ],
+        )
+        .map(|_| ())
+    })
+}
+
+/// Fills list columns added by a version from each case (`update` writes them).
+fn backfill(
+    tx: &rusqlite::Transaction,
+    campaign: &Campaign,
+    dicts: &Dicts,
+    update: impl Fn(&rusqlite::Transaction, &str, &Summary, &Report) -> rusqlite::Result<()>,
 ) -> rusqlite::Result<()> {
     let rows: Vec<(String, String)> = {
         let mut stmt = tx.prepare("SELECT id, data FROM cases")?;
@@ -132,18 +198,7 @@ fn backfill_v2(
             continue;
         };
         let report = validate(&case, campaign, dicts);
-        let s = Summary::of(&case, &report);
-        tx.execute(
-            "UPDATE cases SET title = ?2, completeness = ?3, errors = ?4, warnings = ?5
-             WHERE id = ?1",
-            params![
-                id,
-                s.title,
-                report.completeness,
-                report.errors as i64,
-                report.warnings as i64
-            ],
-        )?;
+        update(tx, &id, &Summary::of(&case, &report), &report)?;
     }
     Ok(())
 }

@@ -26,6 +26,7 @@ use crate::validate::{validate, Report};
 use rusqlite::config::DbConfig;
 use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use uuid::Uuid;
 
@@ -136,6 +137,12 @@ pub struct Saved {
     pub saved_at_hms: String,
     pub status: Status,
     pub report: Report,
+    /// When the case's 推荐表 was last generated, if ever, and whether the case changed since.
+    pub printed_at: Option<String>,
+    pub printed_stale: bool,
+    /// Fields the save changed from what was sent: units dropped from number fields
+    /// ("12人" → "12"), as `[field, value]`; the editor shows the stored value.
+    pub normalised: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -160,6 +167,34 @@ pub struct CaseSummary {
     pub errors: usize,
     pub warnings: usize,
     pub updated_at: String,
+    /// The materials the notice requires that are still missing (empty: 材料齐全).
+    pub missing_materials: Vec<String>,
+    /// Other cases (not in the 回收站) that look like the same person.
+    pub same_person: Vec<SamePerson>,
+    /// When the case's 推荐表 was last generated (RFC 3339), if ever.
+    pub printed_at: Option<String>,
+    /// The case changed after its 推荐表 was generated: the printed one is out of date.
+    pub printed_stale: bool,
+}
+
+/// Another case of, apparently, the same person.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SamePerson {
+    pub id: CaseId,
+    /// Its label (姓名, else 案例名称).
+    pub name: String,
+    /// Why: "姓名和出生年月相同" or "身份证扫描件是同一个文件".
+    pub reason: String,
+}
+
+/// What a copy for the next person of the same 推荐单位 keeps besides the 推荐单位 block.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CopyKeep {
+    /// 所在地区 (省、市、县、乡镇、村).
+    pub region: bool,
+    /// 直播平台 (and the name of an “其他” one).
+    pub platforms: bool,
 }
 
 /// One saved change of a case.
@@ -552,6 +587,11 @@ impl Store {
             case.id = Uuid::now_v7();
         }
         case.scrub();
+        let normalised: Vec<(String, String)> = case
+            .normalise_units()
+            .into_iter()
+            .map(|(f, v)| (f.to_string(), v))
+            .collect();
         let report = self.validate(&case);
         if case.status == Status::Ready && !report.is_ready() {
             case.status = Status::Draft;
@@ -575,11 +615,13 @@ impl Store {
             at: String,
             deleted: bool,
             conflicts: String,
+            printed: bool,
         }
         let head: Option<Head> = tx
             .query_row(
                 "SELECT r.id, r.data, r.kind, r.device, r.office, r.session,
-                        r.exported_at IS NOT NULL, r.at, r.deleted, r.conflicts
+                        r.exported_at IS NOT NULL, r.at, r.deleted, r.conflicts,
+                        coalesce(r.id = c.printed_rev, 0)
                  FROM cases c JOIN revisions r ON r.id = c.head WHERE c.id = ?1",
                 [&id],
                 |r| {
@@ -594,6 +636,7 @@ impl Store {
                         at: r.get(7)?,
                         deleted: r.get::<_, i64>(8)? != 0,
                         conflicts: r.get(9)?,
+                        printed: r.get(10)?,
                     })
                 },
             )
@@ -611,7 +654,7 @@ impl Store {
         if let Some(h) = &head {
             if h.data == data {
                 drop(tx);
-                return self.saved(case.id, h.id.clone(), report);
+                return self.saved(case.id, h.id.clone(), report, normalised);
             }
         }
         let conflicts: Vec<crate::merge::Conflict> = head
@@ -627,6 +670,8 @@ impl Store {
             && head.as_ref().is_some_and(|h| {
                 h.kind == "edit"
                     && !h.exported
+                    // The revision a 推荐表 was printed from stays as printed (`printed_stale`).
+                    && !h.printed
                     && h.session == self.session
                     && h.device == self.identity.device
                     && h.office == self.identity.office
@@ -659,18 +704,31 @@ impl Store {
         revs::set_head(&tx, case.id, &rev_id, &self.campaign, &self.dicts)
             .map_err(|e| sql_error(&path, e))?;
         tx.commit().map_err(|e| sql_error(&path, e))?;
-        self.saved(case.id, rev_id, report)
+        self.saved(case.id, rev_id, report, normalised)
     }
 
-    fn saved(&self, id: CaseId, rev_id: String, report: Report) -> Result<Saved, StoreError> {
-        let (at, status, number): (String, String, i64) = self
+    fn saved(
+        &self,
+        id: CaseId,
+        rev_id: String,
+        report: Report,
+        normalised: Vec<(String, String)>,
+    ) -> Result<Saved, StoreError> {
+        let (at, status, number, printed_at, printed_stale): (
+            String,
+            String,
+            i64,
+            Option<String>,
+            bool,
+        ) = self
             .conn
             .query_row(
                 "SELECT r.at, c.status,
-                        (SELECT count(*) FROM revisions WHERE case_id = c.id)
+                        (SELECT count(*) FROM revisions WHERE case_id = c.id),
+                        c.printed_at, coalesce(c.printed_rev != c.head, 0)
                  FROM cases c JOIN revisions r ON r.id = c.head WHERE c.id = ?1",
                 [id.to_string()],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
             )
             .map_err(|e| self.err(e))?;
         let hms = chrono::DateTime::parse_from_rfc3339(&at)
@@ -688,6 +746,9 @@ impl Store {
             saved_at_hms: hms,
             status: Status::parse(&status).unwrap_or_default(),
             report,
+            printed_at,
+            printed_stale,
+            normalised,
         })
     }
 
@@ -723,12 +784,13 @@ impl Store {
             .conn
             .prepare_cached(
                 "SELECT id, name, title, region, account, status, completeness, errors, warnings,
-                        updated_at
+                        updated_at, missing, printed_at, coalesce(printed_rev != head, 0)
                  FROM cases
                  WHERE (deleted_at IS NOT NULL) = ?1
                    AND (?2 IS NULL OR status = ?2)
                    AND (?3 = '' OR name LIKE ?4 ESCAPE '\\' OR region LIKE ?4 ESCAPE '\\'
-                        OR account LIKE ?4 ESCAPE '\\' OR title LIKE ?4 ESCAPE '\\')
+                        OR account LIKE ?4 ESCAPE '\\' OR title LIKE ?4 ESCAPE '\\'
+                        OR search LIKE ?4 ESCAPE '\\')
                  ORDER BY updated_at DESC, id",
             )
             .map_err(|e| self.err(e))?;
@@ -749,11 +811,139 @@ impl Store {
                         errors: r.get::<_, i64>(7)?.max(0) as usize,
                         warnings: r.get::<_, i64>(8)?.max(0) as usize,
                         updated_at: r.get(9)?,
+                        missing_materials: r
+                            .get::<_, String>(10)?
+                            .split('、')
+                            .filter(|s| !s.is_empty())
+                            .map(str::to_string)
+                            .collect(),
+                        same_person: Vec::new(),
+                        printed_at: r.get(11)?,
+                        printed_stale: r.get(12)?,
                     })
                 },
             )
             .map_err(|e| self.err(e))?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+        let mut list = rows
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.err(e))?;
+        if !q.trash {
+            self.flag_same_person(&mut list)?;
+        }
+        Ok(list)
+    }
+
+    /// Flags the listed cases that share a person with another case not in the 回收站: the same
+    /// 姓名 and 出生年月, or the same ID-scan file.
+    fn flag_same_person(&self, list: &mut [CaseSummary]) -> Result<(), StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, name, title, person_key, id_scans FROM cases
+                 WHERE deleted_at IS NULL AND (person_key != '' OR id_scans != '')",
+            )
+            .map_err(|e| self.err(e))?;
+        type Row = (String, String, String, String, String);
+        let all: Vec<Row> = stmt
+            .query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
+            .map_err(|e| self.err(e))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.err(e))?;
+        let by_id: HashMap<&str, &Row> = all.iter().map(|r| (r.0.as_str(), r)).collect();
+        for s in list.iter_mut() {
+            let Some(me) = by_id.get(s.id.to_string().as_str()) else {
+                continue;
+            };
+            for other in &all {
+                if other.0 == me.0 {
+                    continue;
+                }
+                let reason = if !me.3.is_empty() && me.3 == other.3 {
+                    "姓名和出生年月相同"
+                } else if me
+                    .4
+                    .split(' ')
+                    .any(|h| !h.is_empty() && other.4.split(' ').any(|o| o == h))
+                {
+                    "身份证扫描件是同一个文件"
+                } else {
+                    continue;
+                };
+                let name = if other.1.trim().is_empty() {
+                    &other.2
+                } else {
+                    &other.1
+                };
+                s.same_person.push(SamePerson {
+                    id: Uuid::parse_str(&other.0).unwrap_or_default(),
+                    name: if name.trim().is_empty() {
+                        "未命名案例".into()
+                    } else {
+                        name.clone()
+                    },
+                    reason: reason.into(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Records that the 推荐表 of case `id` was generated from `printed` (the case as it was read
+    /// for printing): the list and the editor then say when the case changed after it.
+    pub fn note_printed(&mut self, id: CaseId, printed: &Case) -> Result<(), StoreError> {
+        self.writable()?;
+        let data = serde_json::to_string(printed).map_err(|e| StoreError::Sqlite(e.to_string()))?;
+        let (at, _) = now();
+        self.conn
+            .execute(
+                "UPDATE cases SET printed_at = ?3, printed_rev = coalesce((
+                    SELECT id FROM revisions WHERE case_id = ?1 AND data = ?2
+                    ORDER BY rowid DESC LIMIT 1), '')
+                 WHERE id = ?1",
+                params![id.to_string(), data, at],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// [`Store::note_printed`] for each case of a batch that was `written` (`loaded`: the cases
+    /// as read for printing).
+    pub fn note_printed_many(
+        &mut self,
+        loaded: &[Case],
+        written: &[crate::docx::Written],
+    ) -> Result<(), StoreError> {
+        for w in written {
+            if let Some(case) = loaded.iter().find(|c| c.id == w.case_id) {
+                self.note_printed(w.case_id, case)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Deletes case `id` for good when nothing is kept in it (a new case the clerk left without
+    /// typing, or typed and erased within the same editing session, which coalesces into one
+    /// revision): one revision, blank content, never exported. Returns whether it was deleted.
+    pub fn discard_if_untouched(&mut self, id: CaseId) -> Result<bool, StoreError> {
+        let case = self.get_case(id)?;
+        let mut blank = Case::new();
+        blank.id = case.id;
+        let (revisions, exported): (i64, i64) = self
+            .conn
+            .query_row(
+                "SELECT count(*), count(exported_at) FROM revisions WHERE case_id = ?1",
+                [id.to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(|e| self.err(e))?;
+        if revisions != 1 || exported != 0 || case != blank {
+            return Ok(false);
+        }
+        self.delete_case(id)?;
+        self.purge_case(id)?;
+        Ok(true)
     }
 
     /// Moves a case to the 回收站 (nothing is lost; `restore_case` brings it back). A revision
@@ -803,15 +993,35 @@ impl Store {
         committed.map_err(|e| self.err(e))
     }
 
-    /// A copy of a case under a new id, as a draft, its name marked （副本）.
+    /// 复制 in the list: [`Store::copy_for_next_person`] keeping the region too (the app's 复制
+    /// asks the clerk what to keep; this is its default).
     pub fn duplicate_case(&mut self, id: CaseId) -> Result<Case, StoreError> {
+        self.copy_for_next_person(
+            id,
+            CopyKeep {
+                region: true,
+                platforms: false,
+            },
+        )
+    }
+
+    /// A new case for the next person of the same 推荐单位: the 推荐单位 block (unit, leader,
+    /// phone) of case `id`, and what `keep` asks for; the person, the texts and the materials
+    /// start empty (a copy of the person would be a second form for one person).
+    pub fn copy_for_next_person(&mut self, id: CaseId, keep: CopyKeep) -> Result<Case, StoreError> {
         self.writable()?;
-        let mut case = self.get_case(id)?;
-        case.id = Uuid::now_v7();
-        case.status = Status::Draft;
-        case.person.name = format!("{}（副本）", case.person.name.trim());
+        let from = self.get_case(id)?;
+        let mut case = Case::new();
+        case.recommender = from.recommender;
+        if keep.region {
+            case.region = from.region;
+        }
+        if keep.platforms {
+            case.business.platforms = from.business.platforms;
+            case.business.platform_other = from.business.platform_other;
+        }
         self.save_case(&case)?;
-        Ok(case)
+        self.get_case(case.id)
     }
 
     /// The saved changes of a case, oldest first.
@@ -951,15 +1161,44 @@ pub(crate) struct Summary {
     pub title: String,
     pub region: String,
     pub account: String,
+    /// More to search by: 推荐单位, the phones, 直播领域.
+    pub search: String,
+    /// "姓名|年|月" when all three are filled: two cases with one key are one person.
+    pub person_key: String,
+    /// The SHA-256 of the ID scans, space-separated.
+    pub id_scans: String,
 }
 
 impl Summary {
     pub(crate) fn of(case: &Case, _report: &Report) -> Summary {
+        let p = &case.person;
+        let (name, year, month) = (p.name.trim(), p.birth_year.trim(), p.birth_month.trim());
+        let month = month.trim_start_matches('0');
+        let person_key = if name.is_empty() || year.is_empty() || month.is_empty() {
+            String::new()
+        } else {
+            format!("{name}|{year}|{month}")
+        };
+        let id_scans = [&case.media.id_front, &case.media.id_back]
+            .into_iter()
+            .flatten()
+            .map(|a| a.sha256.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
         Summary {
-            name: case.person.name.trim().to_string(),
+            name: name.to_string(),
             title: case.intro.title.trim().to_string(),
             region: case.region.one_line(),
             account: case.business.account_name.trim().to_string(),
+            search: [
+                case.recommender.unit.trim(),
+                p.phone.trim(),
+                case.recommender.phone.trim(),
+                case.business.field.trim(),
+            ]
+            .join("\n"),
+            person_key,
+            id_scans,
         }
     }
 }

@@ -601,7 +601,7 @@ impl Store {
         set_head(&tx, id, &rev.id, &self.campaign, &self.dicts).map_err(|e| sql_error(&path, e))?;
         tx.commit().map_err(|e| sql_error(&path, e))?;
         let report = self.validate(&rev.data);
-        self.saved(id, rev.id, report)
+        self.saved(id, rev.id, report, Vec::new())
     }
 
     /// The history of a case, oldest first, with what each revision changed.
@@ -722,15 +722,19 @@ pub(crate) fn set_head(
     let (now_at, _) = now();
     tx.execute(
         "INSERT INTO cases(id, head, data, status, name, title, region, account,
-         completeness, errors, warnings, created_at, updated_at, deleted_at, conflicts)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, ?14)
+         completeness, errors, warnings, created_at, updated_at, deleted_at, conflicts,
+         missing, search, person_key, id_scans)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, ?14,
+                 ?17, ?18, ?19, ?20)
          ON CONFLICT(id) DO UPDATE SET head = excluded.head, data = excluded.data,
            status = excluded.status, name = excluded.name, title = excluded.title,
            region = excluded.region, account = excluded.account,
            completeness = excluded.completeness, errors = excluded.errors,
            warnings = excluded.warnings, updated_at = excluded.updated_at,
            deleted_at = CASE WHEN ?15 THEN coalesce(cases.deleted_at, ?16) ELSE NULL END,
-           conflicts = excluded.conflicts",
+           conflicts = excluded.conflicts, missing = excluded.missing,
+           search = excluded.search, person_key = excluded.person_key,
+           id_scans = excluded.id_scans",
         params![
             id.to_string(),
             head,
@@ -751,7 +755,11 @@ pub(crate) fn set_head(
             },
             n_conflicts as i64,
             deleted != 0,
-            now_at
+            now_at,
+            report.missing_materials.join("、"),
+            s.search,
+            s.person_key,
+            s.id_scans
         ],
     )?;
     Ok(())

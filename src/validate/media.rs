@@ -89,3 +89,26 @@ pub fn media_issues(media: &Media, campaign: &Campaign) -> Vec<(String, MediaIss
     }
     out
 }
+
+/// The materials the notice requires that a case's `m`edia lacks, by the names the clerk sees: the
+/// personal photo, both sides of the ID card, the video's 网盘 link and its 提取码 (a link
+/// that carries `pwd=` has it).
+pub fn missing_materials(m: &Media, campaign: &Campaign) -> Vec<String> {
+    let mut out = Vec::new();
+    for (have, name) in [
+        (m.photo.is_some(), "个人形象照片"),
+        (m.id_front.is_some(), "身份证扫描件（人像面）"),
+        (m.id_back.is_some(), "身份证扫描件（国徽面）"),
+    ] {
+        if !have {
+            out.push(name.to_string());
+        }
+    }
+    let link = m.video.link.trim();
+    if link.is_empty() {
+        out.push(format!("视频{}链接", campaign.video.netdisk));
+    } else if m.video.code.trim().is_empty() && !link.contains("pwd=") {
+        out.push("视频提取码".to_string());
+    }
+    out
+}

@@ -9,7 +9,7 @@ use crate::sections::{section_counts, SectionKey};
 use crate::wordcount::Counts;
 
 mod media;
-pub use media::media_issues;
+pub use media::{media_issues, missing_materials};
 use serde::Serialize;
 
 pub use crate::issue::{Issue, Severity};
@@ -31,6 +31,10 @@ pub struct Report {
     pub warnings: usize,
     /// Share of the form's fields filled in, 0–100.
     pub completeness: u8,
+    /// The materials the notice requires (须提供) that the case does not have yet, by name
+    /// ("个人形象照片", …); empty when the materials are complete (材料齐全). Independent of
+    /// `errors`: a form may be complete (完成) before its materials arrive.
+    pub missing_materials: Vec<String>,
 }
 
 impl Report {
@@ -353,6 +357,7 @@ pub fn validate(case: &Case, campaign: &Campaign, dicts: &Dicts) -> Report {
         warnings: issues.len() - errors,
         errors,
         completeness: completeness(case),
+        missing_materials: missing_materials(&case.media, campaign),
         counts,
         issues,
     }
@@ -366,8 +371,10 @@ fn check_choice(
     list: &[String],
     hint: &str,
 ) {
-    let v = c.required(field, label, value);
-    if !v.is_empty() && !list.iter().any(|x| x == v) {
+    let v = value.trim();
+    if v.is_empty() {
+        c.error(field, format!("请选择{label}"));
+    } else if !list.iter().any(|x| x == v) {
         c.error(field, format!("“{v}”不是有效的{label}，{hint}"));
     }
 }
