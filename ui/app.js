@@ -1,7 +1,7 @@
 // Start-up and switching between the case list and the editor.
 
 import { api } from './api.js';
-import { $, toast } from './dom.js';
+import { $, toast, reportError } from './dom.js';
 import { createList } from './list.js';
 import { createEditor } from './editor.js';
 import { createDocx } from './docx.js';
@@ -56,7 +56,7 @@ async function main() {
         show('editor-view');
         await editor.open(kase);
       } catch (e) {
-        toast(errorText(e), { error: true });
+        reportError(e);
       }
     },
   });
@@ -110,7 +110,7 @@ async function main() {
       $('#office').open = false;
       toast('已保存填报单位');
     } catch (err) {
-      toast(errorText(err), { error: true });
+      reportError(err);
     }
   });
 

@@ -6,9 +6,9 @@
 // (the buttons ask for the path with a native dialog first); tests call them directly.
 
 import { api } from './api.js';
-import { h, $, toast, clearToast, ask } from './dom.js';
+import { h, $, toast, clearToast, ask, reportError } from './dom.js';
 import * as native from './native.js';
-import { errorText } from './format.js';
+import { caseLabel } from './labels.js';
 
 const LAST_DIR = 'tianbao.docx.lastDir';
 
@@ -66,8 +66,8 @@ export function createDocx() {
 
   function openActions(file) {
     return [
-      { label: '打开文件', run: () => native.openPath(file).catch((e) => toast(errorText(e), { error: true })) },
-      { label: '打开所在文件夹', run: () => native.revealInFolder(file).catch((e) => toast(errorText(e), { error: true })) },
+      { label: '打开文件', run: () => native.openPath(file).catch((e) => reportError(e)) },
+      { label: '打开所在文件夹', run: () => native.revealInFolder(file).catch((e) => reportError(e)) },
     ];
   }
 
@@ -79,19 +79,15 @@ export function createDocx() {
     return false;
   }
 
-  /** Writes the 推荐表 of the (saved) case `kase` to `path`. Resolves with what was written. */
-  async function generateOne(kase, path) {
+  /** Runs `work` as the one generation at a time, its progress shown in the footer. */
+  async function asJob(text, opts, work) {
     if (busyGuard()) return null;
     running = true;
-    const name = (kase.person && kase.person.name && kase.person.name.trim()) || '该案例';
-    showJob(`正在生成“${name}”的推荐表…`);
+    showJob(text, opts);
     try {
-      const w = await api.generateDocx(kase.id, path);
-      rememberDir(native.dirOf(w.path));
-      toast(`已生成推荐表：${w.file_name}${w.draft ? '（带“草稿”字样）' : ''}`, { actions: openActions(w.path), ms: 20000 });
-      return w;
+      return await work();
     } catch (e) {
-      toast(errorText(e), { error: true, ms: 15000 });
+      reportError(e, { ms: 15000 });
       throw e;
     } finally {
       running = false;
@@ -99,13 +95,20 @@ export function createDocx() {
     }
   }
 
+  /** Writes the 推荐表 of the (saved) case `kase` to `path`. Resolves with what was written. */
+  function generateOne(kase, path) {
+    return asJob(`正在生成“${caseLabel(kase)}”的推荐表…`, {}, async () => {
+      const w = await api.generateDocx(kase.id, path);
+      rememberDir(native.dirOf(w.path));
+      toast(`已生成推荐表：${w.file_name}${w.draft ? '（带“草稿”字样）' : ''}`, { actions: openActions(w.path), ms: 20000 });
+      return w;
+    });
+  }
+
   /** Writes the 推荐表 of each case in `ids` (in that order) into `dir`. */
-  async function generateMany(ids, dir) {
-    if (busyGuard()) return null;
-    running = true;
+  function generateMany(ids, dir) {
     const total = ids.length;
-    showJob(`正在生成 1/${total}…`, { cancellable: true, value: 0, max: total });
-    try {
+    return asJob(`正在生成 1/${total}…`, { cancellable: true, value: 0, max: total }, async () => {
       const out = await api.generateDocxMany(ids, dir, (p) => {
         if (p.done >= p.total) return;
         const text = `正在生成 ${p.done + 1}/${p.total}…${p.current ? `（${p.current}）` : ''}`;
@@ -127,13 +130,7 @@ export function createDocx() {
       const actions = first ? (n === 1 ? openActions(first.path) : [openActions(first.path)[1]]) : [];
       toast(msg, { error: out.failed.length > 0, actions, ms: out.failed.length ? 60000 : 20000 });
       return out;
-    } catch (e) {
-      toast(errorText(e), { error: true, ms: 15000 });
-      throw e;
-    } finally {
-      running = false;
-      hideJob();
-    }
+    });
   }
 
   /** The editor's button: confirm a draft, ask where to save, generate. */
@@ -149,7 +146,7 @@ export function createDocx() {
         filters: native.FILTERS.docx,
       });
     } catch (e) {
-      toast(errorText(e), { error: true });
+      reportError(e);
       return;
     }
     if (!path) return;
@@ -172,7 +169,7 @@ export function createDocx() {
     try {
       dir = await native.pickFolder({ title: `选择保存 ${cases.length} 个推荐表的文件夹`, defaultPath: lastDir() });
     } catch (e) {
-      toast(errorText(e), { error: true });
+      reportError(e);
       return;
     }
     if (!dir) return;

@@ -1,5 +1,7 @@
 // Tiny DOM helpers: every text goes in through textContent / value, never as HTML.
 
+import { errorText } from './format.js';
+
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
@@ -20,6 +22,15 @@ export function h(tag, attrs = {}, ...children) {
 
 export const $ = (sel, root = document) => root.querySelector(sel);
 export const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
+
+/**
+ * Moves focus after an item of a list moved: to the same button at its new place, or, when that
+ * one is disabled there (the first cannot move up), to the item's field `path`.
+ */
+export function focusMoved(buttonSel, path) {
+  const b = document.querySelector(buttonSel);
+  (b && !b.disabled ? b : document.querySelector(`[data-path="${path}"]`))?.focus();
+}
 
 /** A yes/no question (the webview's confirm; awaited, so a Promise-returning one works too). */
 export async function ask(text) {
@@ -53,4 +64,12 @@ export function clearToast(id) {
     clearTimeout(toastTimer);
     t.textContent = '';
   }
+}
+
+/**
+ * The one way to tell the clerk that something failed: the core's Chinese message (it names the
+ * file or field and what to do) as an error toast; `prefix` says what was being done.
+ */
+export function reportError(e, { prefix = '', ms = 10000 } = {}) {
+  return toast(prefix + errorText(e), { error: true, ms });
 }

@@ -4,27 +4,22 @@
 // scheduler sends the whole case ~500 ms after the last keystroke, never mid-composition.
 
 import { api } from './api.js';
-import { h, $, $$, toast } from './dom.js';
+import { h, $, $$, toast, ask, reportError, focusMoved } from './dom.js';
 import { getPath, setPath } from './paths.js';
 import { createAutosave, createLatest } from './scheduler.js';
 import { chineseOrdinal, counterText, groupIssues, errorText, STATUS_LABEL } from './format.js';
-import { createMaterials } from './materials.js';
+import { fieldLabel, caseLabel } from './labels.js';
+import { reorderList } from './lists.js';
+import { createFields, idOf } from './fields.js';
+import { createAttachments } from './attachments.js';
+import { createVideo } from './video.js';
+import { createDropZones } from './dropzones.js';
 
 const SECTION_KEYS = ['intro', 'practices', 'results', 'lessons', 'opinion'];
-
-// Labels of fields the summary may name before their section has set one (materials.js sets
-// the exact ones, e.g. 推荐表图片2).
-const OTHER_LABELS = [
-  ['media.photo', '个人形象照片'],
-  ['media.id_front', '身份证扫描件（人像面）'],
-  ['media.id_back', '身份证扫描件（国徽面）'],
-  ['media.pictures', '表中图片'],
-  ['media.video.link', '视频网盘链接'],
-  ['media.video.code', '视频提取码'],
-  ['media.video.check', '视频文件'],
-  ['media.video.confirm_no_watermark', '视频无水印确认'],
-  ['media.video.confirm_no_ads', '视频无广告确认'],
-  ['media', '材料'],
+// The navigation's summary of the 材料 and 视频 sections: ✓, or how many errors / reminders.
+const SECTION_FIELDS = [
+  ['media', /^media\.(photo|id_front|id_back|pictures)/],
+  ['video', /^media\.video/],
 ];
 
 export function createEditor({ info, onBack }) {
@@ -36,14 +31,16 @@ export function createEditor({ info, onBack }) {
 
   let kase = null; // the case being edited (mutated in place by inputs)
   let report = null;
+  let groups = null; // report.issues by field
   let composing = false;
-  let msgIndex = new Map(); // field -> msgs container
-  const labels = new Map(); // field -> label for the summary
+  const fields = createFields(() => kase);
+  const { msgs, control } = fields;
+  const label = (path) => fieldLabel(path, campaign);
 
   const live = createLatest(
     () => api.validateCase(kase),
     (r) => applyReport(r),
-    (e) => toast(`检查失败：${errorText(e)}`, { error: true }),
+    (e) => reportError(e, { prefix: '检查失败：' }),
   );
 
   const autosave = createAutosave({
@@ -52,22 +49,36 @@ export function createEditor({ info, onBack }) {
     onState: showSaveState,
   });
 
-  // 材料 and 视频: attachments, the 网盘 link, the video check (ui/materials.js).
-  const materials = createMaterials({
+  /** Something in the case changed: save soon, check again (not mid-composition). */
+  function markDirty() {
+    saveState.dataset.state = 'dirty';
+    autosave.input();
+    if (!composing) live.trigger();
+  }
+
+  // What the editor's section modules (材料, 视频) get: one small edit context.
+  const ctx = {
     campaign,
-    getCase: () => kase,
-    msgs,
-    labels,
-    control,
-    forgetMsgs: (re) => {
-      for (const k of [...msgIndex.keys()]) if (re.test(k)) msgIndex.delete(k);
+    fields,
+    get case() {
+      return kase;
     },
-    changed: () => {
-      saveState.dataset.state = 'dirty';
-      autosave.input();
-      live.trigger();
+    /** The last validation's issues by field (null before the first). */
+    get report() {
+      return groups;
     },
+    markDirty,
     saveNow: () => autosave.flush({ force: true }),
+  };
+  const attachments = createAttachments(ctx);
+  const video = createVideo(ctx);
+  const onDrop = createDropZones({
+    active: () => kase !== null && !$('#editor-view').hidden,
+    onFiles: (target, paths) => {
+      if (target === 'video') video.checkVideoPath(paths[0]).catch(() => {});
+      else attachments.attachPaths(target, paths).catch((e) => reportError(e));
+    },
+    missed: '请把文件拖到“材料”中照片、身份证或图片的框里，视频文件拖到“视频”的框里',
   });
 
   function showSaveState(state, detail) {
@@ -91,50 +102,11 @@ export function createEditor({ info, onBack }) {
 
   // ---- building the form ---------------------------------------------------------------------
 
-  const idOf = (path) => 'f-' + path.replace(/\./g, '-');
-
-  function msgs(...fields) {
-    const el = h('div', { class: 'msgs', 'aria-live': 'polite' });
-    for (const f of fields) msgIndex.set(f, el);
-    el.dataset.msgsFor = fields.join(' ');
-    return el;
-  }
-
-  function control(path, kind, opts = {}) {
-    const value = getPath(kase, path) ?? '';
-    let el;
-    if (kind === 'textarea') {
-      el = h('textarea', { rows: opts.rows || 6, placeholder: opts.placeholder, spellcheck: 'false' });
-    } else if (kind === 'select') {
-      el = h('select', {}, h('option', { value: '' }, opts.empty || '请选择'));
-      const list = opts.options || [];
-      for (const o of list) el.append(h('option', { value: o }, o));
-      if (value && !list.includes(value)) {
-        // A value from imported data that is not in the list is kept, never dropped.
-        el.append(h('option', { value }, `${value}（不在列表中）`));
-      }
-    } else {
-      el = h('input', {
-        type: 'text',
-        placeholder: opts.placeholder,
-        inputmode: opts.inputmode,
-        maxlength: opts.maxlength,
-        spellcheck: 'false',
-      });
-    }
-    el.id = idOf(path);
-    el.dataset.path = path;
-    el.value = value;
-    if (opts.size) el.classList.add(`w-${opts.size}`);
-    return el;
-  }
-
-  function field(path, label, kind = 'text', opts = {}) {
-    labels.set(path, opts.summaryLabel || label);
+  function field(path, kind = 'text', opts = {}) {
     return h(
       'div',
       { class: 'field' + (opts.wide ? ' wide' : ''), dataset: { field: path } },
-      h('label', { for: idOf(path) }, label, opts.required ? h('span', { class: 'req', title: '必填' }, ' *') : null),
+      h('label', { for: idOf(path) }, label(path), opts.required ? h('span', { class: 'req', title: '必填' }, ' *') : null),
       control(path, kind, opts),
       opts.hint ? h('div', { class: 'hint' }, opts.hint) : null,
       msgs(path),
@@ -143,7 +115,6 @@ export function createEditor({ info, onBack }) {
 
   function sectionHead(key, id) {
     const rule = campaign.sections[key];
-    labels.set(key, rule.heading);
     return [
       h('h2', { id }, rule.heading, h('span', { class: 'limit' }, rule.limit_label)),
       h('p', { class: 'hint section-hint' }, rule.hint),
@@ -157,9 +128,7 @@ export function createEditor({ info, onBack }) {
   }
 
   function birthField() {
-    labels.set('person.birth_year', '出生年份');
-    labels.set('person.birth_month', '出生月份');
-    const months = h('select', { id: idOf('person.birth_month'), 'aria-label': '出生月份' }, h('option', { value: '' }, '月份'));
+    const months = h('select', { id: idOf('person.birth_month'), 'aria-label': label('person.birth_month') }, h('option', { value: '' }, '月份'));
     for (let m = 1; m <= 12; m++) months.append(h('option', { value: String(m) }, `${m} 月`));
     months.dataset.path = 'person.birth_month';
     months.value = kase.person.birth_month || '';
@@ -167,8 +136,13 @@ export function createEditor({ info, onBack }) {
       months.append(h('option', { value: kase.person.birth_month }, kase.person.birth_month));
       months.value = kase.person.birth_month;
     }
-    const year = control('person.birth_year', 'text', { placeholder: '如 1988', inputmode: 'numeric', maxlength: 8, size: 'year' });
-    year.setAttribute('aria-label', '出生年份');
+    const year = control('person.birth_year', 'text', {
+      placeholder: '如 1988',
+      inputmode: 'numeric',
+      maxlength: 8,
+      size: 'year',
+      ariaLabel: label('person.birth_year'),
+    });
     return h(
       'div',
       { class: 'field', dataset: { field: 'person.birth_year' } },
@@ -179,34 +153,23 @@ export function createEditor({ info, onBack }) {
   }
 
   function regionField() {
-    const parts = [
-      ['region.city', '市'],
-      ['region.county', '县'],
-      ['region.township', '乡（镇）'],
-      ['region.village', '村'],
-    ];
-    labels.set('region.province', '省（区）');
-    const province = control('region.province', 'select', { options: dicts.provinces, empty: '请选择省份' });
-    province.setAttribute('aria-label', '省（区）');
+    const parts = ['region.city', 'region.county', 'region.township', 'region.village'];
+    const province = control('region.province', 'select', { options: dicts.provinces, empty: '请选择省份', ariaLabel: label('region.province') });
     const row = h('div', { class: 'inline region' }, province);
-    for (const [p, unit] of parts) {
-      labels.set(p, unit);
-      const el = control(p, 'text', { size: 'region' });
-      el.setAttribute('aria-label', unit);
-      row.append(h('span', { class: 'region-part' }, el, h('span', { class: 'unit' }, unit)));
+    for (const p of parts) {
+      const el = control(p, 'text', { size: 'region', ariaLabel: label(p) });
+      row.append(h('span', { class: 'region-part' }, el, h('span', { class: 'unit' }, label(p))));
     }
     return h(
       'div',
       { class: 'field wide', dataset: { field: 'region.province' } },
-      h('label', { for: province.id }, '所在地区', h('span', { class: 'req' }, ' *')),
+      h('label', { for: province.id }, label('region'), h('span', { class: 'req' }, ' *')),
       row,
-      msgs('region', 'region.province', ...parts.map((p) => p[0])),
+      msgs('region', 'region.province', ...parts),
     );
   }
 
   function platformsField() {
-    labels.set('business.platforms', '直播平台');
-    labels.set('business.platform_other', '其他平台名称');
     const chosen = new Set(kase.business.platforms || []);
     const boxes = h('div', { class: 'checks', role: 'group', 'aria-label': '直播平台（可多选）' });
     for (const p of dicts.platforms) {
@@ -215,8 +178,11 @@ export function createEditor({ info, onBack }) {
       cb.checked = chosen.has(p);
       boxes.append(h('label', { class: 'check' }, cb, ' ', p));
     }
-    const other = control('business.platform_other', 'text', { placeholder: '选择“其他”时填写平台名称', size: 'other' });
-    other.setAttribute('aria-label', '其他平台名称');
+    const other = control('business.platform_other', 'text', {
+      placeholder: '选择“其他”时填写平台名称',
+      size: 'other',
+      ariaLabel: label('business.platform_other'),
+    });
     boxes.append(other);
     return h(
       'div',
@@ -231,12 +197,11 @@ export function createEditor({ info, onBack }) {
     const hl = `practices.${i}.highlight`;
     const tx = `practices.${i}.text`;
     const ord = chineseOrdinal(i + 1);
-    labels.set(hl, `典型做法${ord}亮点`);
-    labels.set(tx, `典型做法${ord}内容`);
-    const highlight = control(hl, 'text', { placeholder: '这条做法的主要亮点（打印时加粗），如：请传承人走进直播间，讲好非遗故事。' });
-    highlight.setAttribute('aria-label', `典型做法${ord}的亮点`);
-    const text = control(tx, 'textarea', { rows: 5, placeholder: '具体怎么做的、效果如何' });
-    text.setAttribute('aria-label', `典型做法${ord}的内容`);
+    const highlight = control(hl, 'text', {
+      placeholder: '这条做法的主要亮点（打印时加粗），如：请传承人走进直播间，讲好非遗故事。',
+      ariaLabel: label(hl),
+    });
+    const text = control(tx, 'textarea', { rows: 5, placeholder: '具体怎么做的、效果如何', ariaLabel: label(tx) });
     const btn = (label, action, disabled, title) =>
       h('button', { type: 'button', class: 'small', dataset: { action, index: String(i) }, disabled, title }, label);
     return h(
@@ -258,68 +223,51 @@ export function createEditor({ info, onBack }) {
 
   function renderPractices() {
     const list = $('#practice-list');
-    for (const k of [...msgIndex.keys()]) if (/^practices\.\d+\./.test(k)) msgIndex.delete(k);
-    for (const k of [...labels.keys()]) if (/^practices\.\d+\./.test(k)) labels.delete(k);
+    fields.forget(/^practices\.\d+\./);
     const n = kase.practices.length;
     list.replaceChildren(...kase.practices.map((_, i) => practiceItem(i, n)));
   }
 
   function build() {
-    msgIndex = new Map();
-    labels.clear();
+    fields.reset();
     const s = campaign.sections;
     form.replaceChildren(
-      h(
-        'section',
-        { class: 'block', 'aria-labelledby': 'sec-person' },
-        h('h2', { id: 'sec-person' }, '基本信息'),
-        h(
-          'div',
-          { class: 'grid' },
-          field('person.name', '姓名', 'text', { required: true, placeholder: '少数民族姓名可含 ·', maxlength: 60 }),
-          birthField(),
-          field('person.ethnicity', '民族', 'select', { required: true, options: dicts.ethnicities }),
-          field('person.political_status', '政治面貌', 'select', { required: true, options: dicts.political_statuses }),
-          regionField(),
-          field('person.phone', '联系方式', 'text', { placeholder: '11 位手机号或座机（如 0855-1234567）', inputmode: 'tel', maxlength: 40 }),
-        ),
+      gridBlock(
+        'person',
+        '基本信息',
+        field('person.name', 'text', { required: true, placeholder: '少数民族姓名可含 ·', maxlength: 60 }),
+        birthField(),
+        field('person.ethnicity', 'select', { required: true, options: dicts.ethnicities }),
+        field('person.political_status', 'select', { required: true, options: dicts.political_statuses }),
+        regionField(),
+        field('person.phone', 'text', { placeholder: '11 位手机号或座机（如 0855-1234567）', inputmode: 'tel', maxlength: 40 }),
       ),
-      h(
-        'section',
-        { class: 'block', 'aria-labelledby': 'sec-business' },
-        h('h2', { id: 'sec-business' }, '直播情况'),
-        h(
-          'div',
-          { class: 'grid' },
-          field('business.field', '直播领域', 'text', { required: true, placeholder: '如 农产品带货、非遗手工艺' }),
-          field('business.team_size', '团队规模（人）', 'text', { placeholder: '如 12', inputmode: 'numeric', maxlength: 12 }),
-          platformsField(),
-          field('business.account_name', '直播账号名称', 'text', { placeholder: '如 苗绣阿妹' }),
-          field('business.followers', '当前粉丝量', 'text', { placeholder: '如 865000 或 86.5万', maxlength: 20 }),
-          field('business.years', '直播从业时间（年）', 'text', { placeholder: '如 5', inputmode: 'decimal', maxlength: 12 }),
-          field('business.annual_revenue', '年营业额（万元）', 'text', { placeholder: '如 1260', inputmode: 'decimal', maxlength: 20 }),
-        ),
+      gridBlock(
+        'business',
+        '直播情况',
+        field('business.field', 'text', { required: true, placeholder: '如 农产品带货、非遗手工艺' }),
+        field('business.team_size', 'text', { placeholder: '如 12', inputmode: 'numeric', maxlength: 12 }),
+        platformsField(),
+        field('business.account_name', 'text', { placeholder: '如 苗绣阿妹' }),
+        field('business.followers', 'text', { placeholder: '如 865000 或 86.5万', maxlength: 20 }),
+        field('business.years', 'text', { placeholder: '如 5', inputmode: 'decimal', maxlength: 12 }),
+        field('business.annual_revenue', 'text', { placeholder: '如 1260', inputmode: 'decimal', maxlength: 20 }),
       ),
-      h(
-        'section',
-        { class: 'block', 'aria-labelledby': 'sec-recommender' },
-        h('h2', { id: 'sec-recommender' }, '推荐单位'),
-        h(
-          'div',
-          { class: 'grid' },
-          field('recommender.unit', '推荐单位', 'text', { required: true, wide: true, placeholder: '如：××县人民政府' }),
-          field('recommender.leader', '推荐单位负责人', 'text'),
-          field('recommender.phone', '推荐单位联系方式', 'text', { inputmode: 'tel', maxlength: 40 }),
-        ),
+      gridBlock(
+        'recommender',
+        '推荐单位',
+        field('recommender.unit', 'text', { required: true, wide: true, placeholder: '如：××县人民政府' }),
+        field('recommender.leader', 'text'),
+        field('recommender.phone', 'text', { inputmode: 'tel', maxlength: 40 }),
       ),
       h(
         'section',
         { class: 'block text-block', 'aria-labelledby': 'sec-intro' },
         ...sectionHead('intro', 'sec-intro'),
         msgs('intro'),
-        field('intro.title', '案例名称', 'text', { required: true, wide: true, placeholder: '如：李明：助农直播让非物质文化遗产“活”起来' }),
-        field('intro.basics', '基本情况介绍', 'textarea', { required: true, rows: 8 }),
-        field('intro.feature', '案例特点（一句话概括）', 'text', { required: true, wide: true }),
+        field('intro.title', 'text', { required: true, wide: true, placeholder: '如：李明：助农直播让非物质文化遗产“活”起来' }),
+        field('intro.basics', 'textarea', { required: true, rows: 8 }),
+        field('intro.feature', 'text', { required: true, wide: true }),
       ),
       h(
         'section',
@@ -334,24 +282,34 @@ export function createEditor({ info, onBack }) {
           'section',
           { class: 'block text-block', 'aria-labelledby': `sec-${key}` },
           ...sectionHead(key, `sec-${key}`),
-          textOnly(key, s[key].heading, 10),
+          textOnly(key, 10),
         ),
       ),
       h(
         'section',
         { class: 'block text-block', 'aria-labelledby': 'sec-opinion' },
         ...sectionHead('opinion', 'sec-opinion'),
-        textOnly('opinion', '推荐理由', 12),
+        textOnly('opinion', 12),
       ),
-      ...materials.sections(),
+      attachments.section(),
+      video.section(),
     );
     renderPractices();
-    materials.mounted();
+    attachments.mounted();
+    video.mounted();
   }
 
-  function textOnly(path, label, rows) {
-    const el = control(path, 'textarea', { rows });
-    el.setAttribute('aria-label', label);
+  function gridBlock(key, title, ...children) {
+    return h(
+      'section',
+      { class: 'block', 'aria-labelledby': `sec-${key}` },
+      h('h2', { id: `sec-${key}` }, title),
+      h('div', { class: 'grid' }, ...children),
+    );
+  }
+
+  function textOnly(path, rows) {
+    const el = control(path, 'textarea', { rows, ariaLabel: label(path) });
     return h('div', { class: 'field wide', dataset: { field: path } }, el, msgs(path));
   }
 
@@ -374,10 +332,7 @@ export function createEditor({ info, onBack }) {
   }
 
   function changed(el) {
-    if (!readInto(el)) return;
-    saveState.dataset.state = 'dirty';
-    autosave.input();
-    if (!composing) live.trigger();
+    if (readInto(el)) markDirty();
   }
 
   form.addEventListener('input', (e) => changed(e.target));
@@ -398,43 +353,38 @@ export function createEditor({ info, onBack }) {
     if (kase) autosave.flush();
   });
   form.addEventListener('submit', (e) => e.preventDefault());
-  form.addEventListener('click', (e) => materials.onClick(e));
-  form.addEventListener('click', (e) => {
+  form.addEventListener('click', (e) => attachments.onClick(e));
+  form.addEventListener('click', async (e) => {
     const b = e.target.closest('button[data-action]');
     if (!b) return;
     const i = Number(b.dataset.index);
     const list = kase.practices;
-    let focusSel = null;
-    switch (b.dataset.action) {
-      case 'add':
-        list.push({ highlight: '', text: '' });
-        focusSel = `#${idOf(`practices.${list.length - 1}.highlight`)}`;
-        break;
-      case 'remove': {
-        const p = list[i];
-        if ((p.highlight.trim() || p.text.trim()) && !window.confirm(`删除${chineseOrdinal(i + 1)}这条做法？其中的文字会一并删除。`)) return;
-        list.splice(i, 1);
-        if (list.length === 0) list.push({ highlight: '', text: '' });
-        focusSel = `#${idOf(`practices.${Math.min(i, list.length - 1)}.highlight`)}`;
-        break;
-      }
-      case 'up':
-      case 'down': {
-        const j = b.dataset.action === 'up' ? i - 1 : i + 1;
-        if (j < 0 || j >= list.length) return;
-        [list[i], list[j]] = [list[j], list[i]];
-        focusSel = `button[data-action="${b.dataset.action}"][data-index="${j}"]`;
-        break;
-      }
-      default:
-        return;
+    const highlightOf = (n) => `practices.${n}.highlight`;
+    const action = b.dataset.action;
+    if (action === 'up' || action === 'down') {
+      const j = reorderList(list, i, action === 'up' ? -1 : +1);
+      if (j < 0) return;
+      renderPractices();
+      markDirty();
+      focusMoved(`button[data-action="${action}"][data-index="${j}"]`, highlightOf(j));
+      return;
+    }
+    let focus;
+    if (action === 'add') {
+      list.push({ highlight: '', text: '' });
+      focus = highlightOf(list.length - 1);
+    } else if (action === 'remove') {
+      const p = list[i];
+      if ((p.highlight.trim() || p.text.trim()) && !(await ask(`删除${chineseOrdinal(i + 1)}这条做法？其中的文字会一并删除。`))) return;
+      list.splice(i, 1);
+      if (list.length === 0) list.push({ highlight: '', text: '' });
+      focus = highlightOf(Math.min(i, list.length - 1));
+    } else {
+      return;
     }
     renderPractices();
-    const f = focusSel && $(focusSel, form);
-    if (f) (f.disabled ? $(`#${idOf(`practices.${i}.highlight`)}`, form) : f)?.focus();
-    saveState.dataset.state = 'dirty';
-    autosave.input();
-    live.trigger();
+    markDirty();
+    $(`[data-path="${focus}"]`, form)?.focus();
   });
 
   // ---- showing the report -----------------------------------------------------------------------
@@ -461,8 +411,8 @@ export function createEditor({ info, onBack }) {
         mini.classList.toggle('bad', c.bad);
       }
     }
-    const groups = groupIssues(r.issues);
-    for (const box of new Set(msgIndex.values())) {
+    groups = groupIssues(r.issues);
+    for (const box of fields.boxes()) {
       const fields = box.dataset.msgsFor.split(' ');
       const items = [];
       for (const f of fields) {
@@ -472,7 +422,19 @@ export function createEditor({ info, onBack }) {
       }
       box.replaceChildren(...items);
     }
-    materials.afterReport(groups);
+    attachments.afterReport();
+    for (const [key, re] of SECTION_FIELDS) {
+      const mini = $(`[data-mini="${key}"]`);
+      if (!mini) continue;
+      let errors = 0;
+      let warnings = 0;
+      for (const [f, list] of groups) {
+        if (!re.test(f)) continue;
+        for (const i of list) i.severity === 'error' ? errors++ : warnings++;
+      }
+      mini.textContent = errors ? `${errors} 错误` : warnings ? `${warnings} 提醒` : '✓';
+      mini.classList.toggle('bad', errors > 0);
+    }
     for (const el of $$('[data-path]', form)) {
       const list = groups.get(el.dataset.path) || [];
       const err = list.some((i) => i.severity === 'error');
@@ -508,7 +470,7 @@ export function createEditor({ info, onBack }) {
           h(
             'button',
             { type: 'button', class: 'link', onclick: () => focusField(i.field) },
-            h('b', {}, labelOf(i.field) + '：'),
+            h('b', {}, label(i.field) + '：'),
             i.message,
           ),
         ),
@@ -519,12 +481,6 @@ export function createEditor({ info, onBack }) {
       head,
       list,
     );
-  }
-
-  function labelOf(field) {
-    if (labels.has(field)) return labels.get(field);
-    const other = OTHER_LABELS.find(([prefix]) => field === prefix || field.startsWith(prefix + '.'));
-    return other ? other[1] : field;
   }
 
   function focusField(field) {
@@ -541,12 +497,8 @@ export function createEditor({ info, onBack }) {
 
   // ---- header: title, status, 标记为完成 ---------------------------------------------------------
 
-  function label() {
-    return (kase.person.name || '').trim() || (kase.intro.title || '').trim() || '未命名案例';
-  }
-
   function updateTitle() {
-    $('#case-title').textContent = label();
+    $('#case-title').textContent = caseLabel(kase);
   }
 
   function updateStatus() {
@@ -571,7 +523,7 @@ export function createEditor({ info, onBack }) {
       applyReport(saved.report);
       toast('已标记为完成');
     } catch (e) {
-      toast(errorText(e), { error: true });
+      reportError(e);
     }
   });
   markDraft.addEventListener('click', async () => {
@@ -581,7 +533,7 @@ export function createEditor({ info, onBack }) {
       showSaveState('saved', saved);
       updateStatus();
     } catch (e) {
-      toast(errorText(e), { error: true });
+      reportError(e);
     }
   });
 
@@ -595,10 +547,11 @@ export function createEditor({ info, onBack }) {
       toast('还有内容没能保存，请先处理保存失败的提示再离开', { error: true });
       return;
     }
-    await materials.close();
+    await attachments.close();
     autosave.reset();
     kase = null;
     report = null;
+    groups = null;
     onBack();
   }
 
@@ -627,6 +580,7 @@ export function createEditor({ info, onBack }) {
       kase = c;
       if (!Array.isArray(kase.practices) || kase.practices.length === 0) kase.practices = [{ highlight: '', text: '' }];
       report = null;
+      groups = null;
       composing = false;
       autosave.reset();
       saveState.textContent = '';
@@ -650,9 +604,9 @@ export function createEditor({ info, onBack }) {
       return kase;
     },
     close,
-    attachPaths: (slot, paths) => materials.attachPaths(slot, paths),
-    checkVideoPath: (path) => materials.checkVideoPath(path),
-    onDrop: (e) => materials.onDrop(e),
-    gc: () => materials.gc(),
+    attachPaths: (slot, paths) => attachments.attachPaths(slot, paths),
+    checkVideoPath: (path) => video.checkVideoPath(path),
+    onDrop,
+    gc: () => attachments.gc(),
   };
 }

@@ -2,8 +2,9 @@
 // tick cases to generate their 推荐表 together (生成推荐表（N）).
 
 import { api } from './api.js';
-import { h, $, $$, toast } from './dom.js';
-import { shortTime, errorText, STATUS_LABEL } from './format.js';
+import { h, $, $$, toast, reportError } from './dom.js';
+import { shortTime, STATUS_LABEL } from './format.js';
+import { caseLabel } from './labels.js';
 
 export function createList({ onOpen, onGenerate }) {
   const rows = $('#case-rows');
@@ -30,7 +31,7 @@ export function createList({ onOpen, onGenerate }) {
     try {
       list = await api.listCases(query());
     } catch (e) {
-      toast(errorText(e), { error: true });
+      reportError(e);
       return;
     }
     if (my !== seq) return; // a newer search is on its way
@@ -69,7 +70,7 @@ export function createList({ onOpen, onGenerate }) {
       : h('input', {
           type: 'checkbox',
           class: 'sel',
-          'aria-label': `选择“${s.name || '未命名案例'}”`,
+          'aria-label': `选择“${caseLabel(s)}”`,
           checked: selected.has(s.id),
           onchange: (e) => {
             if (e.target.checked) selected.add(s.id);
@@ -81,7 +82,7 @@ export function createList({ onOpen, onGenerate }) {
       'tr',
       { dataset: { id: s.id }, class: trash ? 'trashed' : '' },
       h('td', { class: 'c-sel' }, pick),
-      h('td', { class: 'c-name' }, clip(s.name || '未命名案例', s.title)),
+      h('td', { class: 'c-name' }, clip(caseLabel(s), s.title)),
       h('td', { class: 'c-region' }, clip(s.region || '—')),
       h('td', { class: 'c-account' }, clip(s.account || '—')),
       h('td', { class: 'c-status' }, h('span', { class: `status-badge ${s.status}` }, STATUS_LABEL[s.status] || s.status)),
@@ -130,35 +131,23 @@ export function createList({ onOpen, onGenerate }) {
     return h('span', { class: 'clip', title: sub ? `${text}\n${sub}` : text }, text);
   }
 
-  async function remove(s) {
-    try {
-      await api.deleteCase(s.id);
-      toast(`已把“${s.name || '未命名案例'}”移到回收站`, { action: { label: '撤销', run: () => restore(s) } });
-      refresh();
-    } catch (e) {
-      toast(errorText(e), { error: true });
-    }
-  }
-
-  async function restore(s) {
-    try {
-      await api.restoreCase(s.id);
-      toast(`已恢复“${s.name || '未命名案例'}”`);
-      refresh();
-    } catch (e) {
-      toast(errorText(e), { error: true });
-    }
-  }
-
-  async function duplicate(s) {
-    try {
-      const c = await api.duplicateCase(s.id);
-      toast(`已复制“${s.name || '未命名案例'}”`);
-      await refresh(c.id);
-    } catch (e) {
-      toast(errorText(e), { error: true });
-    }
-  }
+  // The row's actions: the store does it, the toast says so, the list is drawn again.
+  const act = (run) => (s) => run(s, caseLabel(s)).catch((e) => reportError(e));
+  const remove = act(async (s, name) => {
+    await api.deleteCase(s.id);
+    toast(`已把“${name}”移到回收站`, { action: { label: '撤销', run: () => restore(s) } });
+    await refresh();
+  });
+  const restore = act(async (s, name) => {
+    await api.restoreCase(s.id);
+    toast(`已恢复“${name}”`);
+    await refresh();
+  });
+  const duplicate = act(async (s, name) => {
+    const c = await api.duplicateCase(s.id);
+    toast(`已复制“${name}”`);
+    await refresh(c.id);
+  });
 
   let searchTimer = null;
   search.addEventListener('input', () => {
@@ -176,7 +165,7 @@ export function createList({ onOpen, onGenerate }) {
       const c = await api.createCase();
       onOpen(c.id, c);
     } catch (e) {
-      toast(errorText(e), { error: true });
+      reportError(e);
     }
   });
 

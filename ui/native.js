@@ -92,3 +92,9 @@ export async function onFileDrop(handler) {
   });
   return true;
 }
+
+/** The file name part of a path (either separator). */
+export function baseName(path) {
+  const i = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  return i >= 0 ? path.slice(i + 1) : path;
+}
