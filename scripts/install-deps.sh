@@ -26,11 +26,14 @@ APT_DOCS=(libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fontconf
   fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei python3-venv)
 # Media checks (video headers).
 APT_MEDIA=(ffmpeg)
+# The real input-method test (tests/e2e/test_ime_real.py): fcitx5 pinyin in a D-Bus session of its
+# own, its GTK 3 module, keys typed through X.
+APT_IME=(fcitx5 fcitx5-chinese-addons fcitx5-frontend-gtk3 xdotool dbus-x11)
 
 what="${1:-app}"
 case "$what" in
   app) want=("${APT_APP[@]}") ;;
-  test | all) want=("${APT_APP[@]}" "${APT_E2E[@]}" "${APT_DOCS[@]}" "${APT_MEDIA[@]}") ;;
+  test | all) want=("${APT_APP[@]}" "${APT_E2E[@]}" "${APT_DOCS[@]}" "${APT_MEDIA[@]}" "${APT_IME[@]}") ;;
   *)
     echo "用法：$0 [app|test|all]" >&2
     exit 2

@@ -16,7 +16,12 @@ export const api = {
   validateCase: (c) => call('validate_case', { case: c }),
   deleteCase: (id) => call('delete_case', { id }),
   restoreCase: (id) => call('restore_case', { id }),
-  duplicateCase: (id) => call('duplicate_case', { id }),
+  /** A new case keeping case `id`'s 推荐单位 (and `keep`: {region, platforms}). */
+  duplicateCase: (id, keep) => call('duplicate_case', { id, keep }),
+  /** Deletes a new case nothing was typed into; true when it did. */
+  discardIfUntouched: (id) => call('discard_if_untouched', { id }),
+  /** Ends a pending input-method composition (the clerk moved to another field). */
+  resetInputMethod: () => call('reset_input_method'),
   setStatus: (id, status) => call('set_status', { id, status }),
   setOffice: (office) => call('set_office', { office }),
   // Materials. attachFile copies and checks; the editor puts `attachment` into the case.

@@ -46,15 +46,23 @@ async function main() {
     },
   });
   let lastOpened = null;
-  const docx = createDocx();
+  const docx = createDocx({
+    // The editor and the list say when a case changed after its 推荐表 was generated.
+    onWritten: (written) => {
+      const open = editor.current;
+      if (open && written.some((w) => w.case_id === open.id)) editor.printedNow(new Date().toISOString());
+      if (document.body.dataset.view === 'list-view') list.refresh();
+    },
+  });
   const list = createList({
     onGenerate: (cases) => docx.askMany(cases),
-    onOpen: async (id, fresh) => {
+    /** `created`: a case just made (not in the store's list yet); `summary`: its list row. */
+    onOpen: async (id, { created = null, summary = null } = {}) => {
       try {
-        const kase = fresh || (await api.getCase(id));
+        const kase = created || (await api.getCase(id));
         lastOpened = id;
         show('editor-view');
-        await editor.open(kase);
+        await editor.open(kase, { fresh: Boolean(created), ...(summary || {}) });
       } catch (e) {
         reportError(e);
       }

@@ -16,6 +16,8 @@ import { fieldLabel } from './labels.js';
 import { reorderList } from './lists.js';
 
 const UNDO_MS = 8000;
+// Formats the core decodes (and so makes thumbnails of); WebP and BMP also get a JPEG conversion.
+const THUMBNAILED = ['jpeg', 'png', 'webp', 'bmp'];
 
 /** What can be attached where. `role` is the core's PhotoRole. */
 const SLOTS = {
@@ -48,6 +50,7 @@ export function createAttachments(ctx) {
   const thumbs = new Map(); // sha256 -> Promise<data URL | null>
   const reportIssues = new Map(); // sha256 -> issues of the attach check (this session)
   const refusals = new Map(); // slot -> [{severity, message}] for files not attached
+  const refusalToast = new Map(); // slot -> id of the toast that said so
   const busy = new Map(); // slot -> text while attaching
   let pendingUndo = null; // {toastId, timer}
   let queue = Promise.resolve();
@@ -63,7 +66,7 @@ export function createAttachments(ctx) {
   const kase = () => ctx.case;
 
   function thumbUrl(a) {
-    if (!a || !a.sha256 || !['jpeg', 'png'].includes(String(a.format).toLowerCase())) return Promise.resolve(null);
+    if (!a || !a.sha256 || !THUMBNAILED.includes(String(a.format).toLowerCase())) return Promise.resolve(null);
     if (!thumbs.has(a.sha256)) {
       thumbs.set(
         a.sha256,
@@ -99,13 +102,14 @@ export function createAttachments(ctx) {
   }
 
   function fileMeta(a) {
-    return [humanSize(a.bytes), pixelSize(a.width, a.height), formatLabel(a.format)].filter(Boolean).join(' · ');
+    const format = a.converted ? `${formatLabel(a.format)}（已另存为 JPG）` : formatLabel(a.format);
+    return [humanSize(a.bytes), pixelSize(a.width, a.height), format].filter(Boolean).join(' · ');
   }
 
   function thumbBox(a) {
     const box = h('div', { class: 'thumb-box' });
     const fmt = String(a.format || '').toLowerCase();
-    if (['jpeg', 'png'].includes(fmt)) {
+    if (THUMBNAILED.includes(fmt)) {
       const img = h('img', { class: 'thumb', alt: `${a.file_name} 的缩略图` });
       box.append(img);
       thumbUrl(a).then((url) => {
@@ -293,10 +297,13 @@ export function createAttachments(ctx) {
       render(slot);
       if (added) {
         ctx.markDirty();
-        await saveNow();
+        await ctx.saveNow();
       }
+      // A refusal said earlier for this slot no longer stands once a file went in.
+      if (refusalToast.has(slot) && (added || !refused.length)) clearToast(refusalToast.get(slot));
+      refusalToast.delete(slot);
       if (refused.length) {
-        toast(refused[0].message, { error: true, ms: 10000 });
+        refusalToast.set(slot, toast(refused[0].message, { error: true, ms: 10000 }));
         // The refused files' copies: nothing uses them.
         await freeUnused();
       } else if (replaced) {

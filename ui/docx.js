@@ -6,7 +6,8 @@
 // (the buttons ask for the path with a native dialog first); tests call them directly.
 
 import { api } from './api.js';
-import { h, $, toast, clearToast, ask, reportError } from './dom.js';
+import { h, $, toast, clearToast, reportError } from './dom.js';
+import { confirmDialog } from './dialog.js';
 import * as native from './native.js';
 import { caseLabel } from './labels.js';
 
@@ -28,7 +29,8 @@ function rememberDir(dir) {
   }
 }
 
-export function createDocx() {
+/** @param {{onWritten?: (written: Array<{case_id: string}>) => void}} [o] */
+export function createDocx({ onWritten = () => {} } = {}) {
   const job = $('#job');
   let running = false;
 
@@ -100,6 +102,7 @@ export function createDocx() {
     return asJob(`正在生成“${caseLabel(kase)}”的推荐表…`, {}, async () => {
       const w = await api.generateDocx(kase.id, path);
       rememberDir(native.dirOf(w.path));
+      onWritten([w]);
       toast(`已生成推荐表：${w.file_name}${w.draft ? '（带“草稿”字样）' : ''}`, { actions: openActions(w.path), ms: 20000 });
       return w;
     });
@@ -118,9 +121,11 @@ export function createDocx() {
         if (bar) bar.value = p.done;
       });
       rememberDir(dir);
+      onWritten(out.written);
       const n = out.written.length;
       const drafts = out.written.filter((w) => w.draft).length;
       let msg = out.cancelled ? `已取消：生成了 ${n}/${total} 个推荐表` : `已生成 ${n} 个推荐表`;
+      if (n > 1) msg += '（按姓名拼音顺序编号）';
       if (n) msg += `，保存在 ${dir}`;
       if (drafts) msg += `（其中 ${drafts} 个带“草稿”字样）`;
       if (out.failed.length) {
@@ -133,10 +138,14 @@ export function createDocx() {
     });
   }
 
+  function askDraft(message) {
+    return confirmDialog({ title: '生成带“草稿”字样的推荐表？', message, ok: '仍要生成' });
+  }
+
   /** The editor's button: confirm a draft, ask where to save, generate. */
   async function askOne(kase) {
     if (busyGuard()) return;
-    if (kase.status !== 'ready' && !(await ask('该案例未标记完成，推荐表将带“草稿”字样（页眉注明“请勿盖章”）。\n仍要生成吗？'))) return;
+    if (kase.status !== 'ready' && !(await askDraft('该案例未标记完成，推荐表将带“草稿”字样（页眉注明“请勿盖章”）。'))) return;
     let path;
     try {
       const name = await api.docxFileName(kase, 1);
@@ -154,16 +163,19 @@ export function createDocx() {
     await generateOne(kase, path).catch(() => {});
   }
 
-  /** The list's button: confirm drafts, pick a folder, generate. `cases`: summaries in order. */
+  /**
+   * The list's button: confirm drafts, pick a folder, generate. `cases`: summaries, in the order
+   * the files are numbered (01_…, 02_…: by 姓名 in pinyin order, see list.selectedCases).
+   */
   async function askMany(cases) {
     if (busyGuard() || !cases.length) return;
     const drafts = cases.filter((c) => c.status !== 'ready').length;
     if (drafts) {
       const text =
         cases.length === 1
-          ? '该案例未标记完成，推荐表将带“草稿”字样（页眉注明“请勿盖章”）。\n仍要生成吗？'
-          : `所选 ${cases.length} 个案例中有 ${drafts} 个未标记完成，它们的推荐表将带“草稿”字样（页眉注明“请勿盖章”）。\n仍要生成吗？`;
-      if (!(await ask(text))) return;
+          ? '该案例未标记完成，推荐表将带“草稿”字样（页眉注明“请勿盖章”）。'
+          : `所选 ${cases.length} 个案例中有 ${drafts} 个未标记完成，它们的推荐表将带“草稿”字样（页眉注明“请勿盖章”）。`;
+      if (!(await askDraft(text))) return;
     }
     let dir;
     try {

@@ -32,11 +32,6 @@ export function focusMoved(buttonSel, path) {
   (b && !b.disabled ? b : document.querySelector(`[data-path="${path}"]`))?.focus();
 }
 
-/** A yes/no question (the webview's confirm; awaited, so a Promise-returning one works too). */
-export async function ask(text) {
-  return Boolean(await window.confirm(text));
-}
-
 let toastTimer = null;
 let toastSeq = 0;
 /**

@@ -4,10 +4,12 @@
 // scheduler sends the whole case ~500 ms after the last keystroke, never mid-composition.
 
 import { api } from './api.js';
-import { h, $, $$, toast, ask, reportError, focusMoved } from './dom.js';
+import { h, $, $$, toast, reportError, focusMoved } from './dom.js';
+import { confirmDialog } from './dialog.js';
+import { createSeen } from './seen.js';
 import { getPath, setPath } from './paths.js';
 import { createAutosave, createLatest } from './scheduler.js';
-import { chineseOrdinal, counterText, groupIssues, errorText, STATUS_LABEL } from './format.js';
+import { chineseOrdinal, counterText, groupIssues, errorText, shortTime, STATUS_LABEL } from './format.js';
 import { fieldLabel, caseLabel } from './labels.js';
 import { reorderList } from './lists.js';
 import { createFields, idOf } from './fields.js';
@@ -16,6 +18,11 @@ import { createVideo } from './video.js';
 import { createDropZones } from './dropzones.js';
 
 const SECTION_KEYS = ['intro', 'practices', 'results', 'lessons', 'opinion'];
+// Sections whose printed text has labels or numbers the clerk did not type: the count says so.
+const COUNTED_AS_PRINTED = {
+  intro: '按打印稿计（含“案例名称：”等标签）',
+  practices: '按打印稿计（含“（一）”等序号）',
+};
 // The navigation's summary of the 材料 and 视频 sections: ✓, or how many errors / reminders.
 const SECTION_FIELDS = [
   ['media', /^media\.(photo|id_front|id_back|pictures)/],
@@ -33,6 +40,12 @@ export function createEditor({ info, onBack }) {
   let report = null;
   let groups = null; // report.issues by field
   let composing = false;
+  let fresh = false; // a new case, not typed into yet in this session
+  let printed = { at: null, stale: false }; // its 推荐表: when generated, out of date since
+  let statusNote = ''; // "已改回草稿：…" after a save took 已完成 back
+  const pendingNormal = new Map(); // field -> stored value, shown once the field is left
+  const seen = createSeen();
+  const typed = new Set(); // fields typed into since the case was opened
   const fields = createFields(() => kase);
   const { msgs, control } = fields;
   const label = (path) => fieldLabel(path, campaign);
@@ -51,6 +64,7 @@ export function createEditor({ info, onBack }) {
 
   /** Something in the case changed: save soon, check again (not mid-composition). */
   function markDirty() {
+    fresh = false;
     saveState.dataset.state = 'dirty';
     autosave.input();
     if (!composing) live.trigger();
@@ -90,14 +104,43 @@ export function createEditor({ info, onBack }) {
       saveState.classList.add('saving');
     } else if (state === 'saved') {
       saveState.textContent = `已保存 ${detail.saved_at_hms}`;
-      if (detail.status && kase && detail.status !== kase.status) {
-        kase.status = detail.status;
-        updateStatus();
-      }
+      if (kase && detail.id === kase.id) afterSave(detail);
     } else if (state === 'error') {
       saveState.textContent = `保存失败：${errorText(detail)}`;
       saveState.classList.add('error');
     }
+  }
+
+  /** What a save tells beyond 已保存: status taken back, numbers stored without units, 推荐表. */
+  function afterSave(saved) {
+    printed = { at: saved.printed_at || null, stale: Boolean(saved.printed_stale) };
+    if (saved.status && saved.status !== kase.status) {
+      if (kase.status === 'ready' && saved.status === 'draft') {
+        const first = (saved.report.issues || []).find((i) => i.severity === 'error');
+        statusNote = first ? `已改回草稿：${label(first.field)}——${first.message}` : '已改回草稿';
+        seen.showAll();
+        toast(`${statusNote}。改好后可再标记为完成。`, { error: true, ms: 12000 });
+      }
+      kase.status = saved.status;
+    }
+    for (const [path, value] of saved.normalised || []) normalised(path, value);
+    if (report) renderSummary(report);
+    updateStatus();
+  }
+
+  // A number typed with its unit ("12人") is stored as the number; the field shows it once the
+  // clerk has left it (never rewritten under the caret).
+  function normalised(path, value) {
+    const el = $(`[data-path="${path}"]`, form);
+    const now = String(getPath(kase, path) ?? '');
+    if (now === value || !now.trim().startsWith(value)) return;
+    if (el && document.activeElement === el) {
+      pendingNormal.set(path, value);
+      return;
+    }
+    setPath(kase, path, value);
+    if (el) el.value = value;
+    toast(`“${label(path)}”只填数字，已改为 ${value}`);
   }
 
   // ---- building the form ---------------------------------------------------------------------
@@ -123,6 +166,7 @@ export function createEditor({ info, onBack }) {
         { class: 'counter', id: `counter-${key}`, dataset: { counter: key } },
         h('span', { class: 'words' }),
         h('span', { class: 'chars' }),
+        COUNTED_AS_PRINTED[key] ? h('span', { class: 'how' }, COUNTED_AS_PRINTED[key]) : null,
       ),
     ];
   }
@@ -157,7 +201,7 @@ export function createEditor({ info, onBack }) {
     const province = control('region.province', 'select', { options: dicts.provinces, empty: '请选择省份', ariaLabel: label('region.province') });
     const row = h('div', { class: 'inline region' }, province);
     for (const p of parts) {
-      const el = control(p, 'text', { size: 'region', ariaLabel: label(p) });
+      const el = control(p, 'text', { size: p === 'region.city' ? 'city' : 'region', ariaLabel: label(p) });
       row.append(h('span', { class: 'region-part' }, el, h('span', { class: 'unit' }, label(p))));
     }
     return h(
@@ -240,7 +284,6 @@ export function createEditor({ info, onBack }) {
         field('person.ethnicity', 'select', { required: true, options: dicts.ethnicities }),
         field('person.political_status', 'select', { required: true, options: dicts.political_statuses }),
         regionField(),
-        field('person.phone', 'text', { placeholder: '11 位手机号或座机（如 0855-1234567）', inputmode: 'tel', maxlength: 40 }),
       ),
       gridBlock(
         'business',
@@ -252,6 +295,8 @@ export function createEditor({ info, onBack }) {
         field('business.followers', 'text', { placeholder: '如 865000 或 86.5万', maxlength: 20 }),
         field('business.years', 'text', { placeholder: '如 5', inputmode: 'decimal', maxlength: 12 }),
         field('business.annual_revenue', 'text', { placeholder: '如 1260', inputmode: 'decimal', maxlength: 20 }),
+        // 联系方式 sits here in the official form (after 年营业额).
+        field('person.phone', 'text', { placeholder: '11 位手机号或座机（如 0855-1234567）', inputmode: 'tel', maxlength: 40 }),
       ),
       gridBlock(
         'recommender',
@@ -335,9 +380,16 @@ export function createEditor({ info, onBack }) {
     if (readInto(el)) markDirty();
   }
 
-  form.addEventListener('input', (e) => changed(e.target));
+  form.addEventListener('input', (e) => {
+    seen.edit(e.target.dataset.path);
+    if (e.target.dataset.path) typed.add(e.target.dataset.path);
+    changed(e.target);
+  });
   form.addEventListener('change', (e) => {
-    if (e.target.tagName === 'SELECT' || e.target.type === 'checkbox') changed(e.target);
+    if (e.target.tagName === 'SELECT' || e.target.type === 'checkbox') {
+      seen.leave(e.target.dataset.path);
+      changed(e.target);
+    }
   });
   form.addEventListener('compositionstart', () => {
     composing = true;
@@ -349,8 +401,31 @@ export function createEditor({ info, onBack }) {
     autosave.compositionEnd();
     live.trigger();
   });
-  form.addEventListener('focusout', () => {
-    if (kase) autosave.flush();
+  // Moving to another field ends a pinyin composition still pending in the input method (its
+  // next choice would otherwise land in the new field): as native fields do.
+  form.addEventListener('focusin', (e) => {
+    if (e.target.dataset && e.target.dataset.path) api.resetInputMethod().catch(() => {});
+  });
+  form.addEventListener('focusout', (e) => {
+    if (!kase) return;
+    const path = e.target.dataset && e.target.dataset.path;
+    // The window losing focus blurs the field too, though the clerk has not left it: then the
+    // field is still the active element once the event is over.
+    if (path && !document.hasFocus() && document.activeElement === e.target) {
+      autosave.flush();
+      return;
+    }
+    if (path) {
+      // A blank field passed through without typing is counted in the summary, not made red.
+      if (typed.has(path) || !isEmptyValue(path)) seen.leave(path);
+      if (pendingNormal.has(path)) {
+        const v = pendingNormal.get(path);
+        pendingNormal.delete(path);
+        normalised(path, v);
+      }
+      if (report) applyReport(report);
+    }
+    autosave.flush();
   });
   form.addEventListener('submit', (e) => e.preventDefault());
   form.addEventListener('click', (e) => attachments.onClick(e));
@@ -375,7 +450,17 @@ export function createEditor({ info, onBack }) {
       focus = highlightOf(list.length - 1);
     } else if (action === 'remove') {
       const p = list[i];
-      if ((p.highlight.trim() || p.text.trim()) && !(await ask(`删除${chineseOrdinal(i + 1)}这条做法？其中的文字会一并删除。`))) return;
+      const ord = chineseOrdinal(i + 1);
+      if (
+        (p.highlight.trim() || p.text.trim()) &&
+        !(await confirmDialog({
+          title: `删除典型做法${ord}`,
+          message: `删除${ord}这条做法？其中的文字会一并删除。`,
+          ok: '删除这一条',
+          danger: true,
+        }))
+      )
+        return;
       list.splice(i, 1);
       if (list.length === 0) list.push({ highlight: '', text: '' });
       focus = highlightOf(Math.min(i, list.length - 1));
@@ -392,6 +477,15 @@ export function createEditor({ info, onBack }) {
   function isEmptyValue(field) {
     const v = getPath(kase, field);
     return v == null || (Array.isArray(v) ? v.length === 0 : String(v).trim() === '');
+  }
+
+  // Whether the issues of `field` show now (ui/seen.js); a section over its limit shows at once,
+  // as its red counter does: more typing only makes it worse.
+  function shows(field) {
+    if (seen.shows(field, kase)) return true;
+    const rule = campaign.sections[field];
+    const n = report && report.counts[field];
+    return Boolean(rule && n && rule.max_words != null && n.words > rule.max_words);
   }
 
   function applyReport(r) {
@@ -416,6 +510,7 @@ export function createEditor({ info, onBack }) {
       const fields = box.dataset.msgsFor.split(' ');
       const items = [];
       for (const f of fields) {
+        if (!shows(f)) continue;
         for (const i of groups.get(f) || []) {
           items.push(h('div', { class: `msg ${i.severity}`, dataset: { field: f } }, i.message));
         }
@@ -436,7 +531,7 @@ export function createEditor({ info, onBack }) {
       mini.classList.toggle('bad', errors > 0);
     }
     for (const el of $$('[data-path]', form)) {
-      const list = groups.get(el.dataset.path) || [];
+      const list = shows(el.dataset.path) ? groups.get(el.dataset.path) || [] : [];
       const err = list.some((i) => i.severity === 'error');
       // A blank field is not outlined (its message says what to fill in); a wrong value is.
       const outline = !isEmptyValue(el.dataset.path);
@@ -449,38 +544,71 @@ export function createEditor({ info, onBack }) {
     updateStatus();
   }
 
+  function issueItem(i) {
+    return h(
+      'li',
+      { class: i.severity },
+      h(
+        'button',
+        { type: 'button', class: 'link', onclick: () => focusField(i.field) },
+        h('b', {}, label(i.field) + '：'),
+        i.message,
+      ),
+    );
+  }
+
+  // The sidebar: how far the form is (完成), whether the materials are there (材料齐全), the
+  // status, the 推荐表, then the issues — those of fields not visited yet only counted, folded.
   function renderSummary(r) {
     const box = $('#issue-summary');
-    const head =
-      r.errors === 0 && r.warnings === 0
-        ? h('p', { class: 'ok' }, '没有问题，可以标记为完成。')
-        : h(
-            'p',
-            { class: 'counts' },
-            r.errors ? h('span', { class: 'error' }, `${r.errors} 个错误`) : null,
-            r.errors && r.warnings ? '，' : null,
-            r.warnings ? h('span', { class: 'warning' }, `${r.warnings} 个提醒`) : null,
-          );
-    const list = h('ul', { class: 'issues' });
-    for (const i of r.issues) {
-      list.append(
+    const shown = r.issues.filter((i) => shows(i.field));
+    const pending = r.issues.filter((i) => !shows(i.field));
+    const shownErrors = shown.filter((i) => i.severity === 'error').length;
+    const missing = r.missing_materials || [];
+    let head;
+    if (kase.status === 'ready') {
+      head = h('p', { class: 'ok', id: 'status-line' }, '已标记为完成。');
+    } else if (statusNote) {
+      head = h('p', { class: 'error', id: 'status-line' }, `${statusNote}。改好后可再标记为完成。`);
+    } else if (r.errors === 0) {
+      head = h('p', { class: 'ok', id: 'status-line' }, '表格内容没有错误，可以标记为完成。');
+    } else if (shownErrors) {
+      head = h(
+        'p',
+        { class: 'counts', id: 'status-line' },
+        h('span', { class: 'error' }, `${r.errors} 个错误`),
+        r.warnings ? '，' : null,
+        r.warnings ? h('span', { class: 'warning' }, `${r.warnings} 个提醒`) : null,
+      );
+    } else {
+      head = h('p', { class: 'quiet', id: 'status-line' }, `还有 ${r.errors} 项要填写或改正`);
+    }
+    const parts = [
+      h('div', { class: 'completeness' }, `表格完成度 ${r.completeness}%`, h('progress', { max: 100, value: r.completeness })),
+      missing.length
+        ? h('p', { class: 'materials missing', id: 'materials-line' }, `材料未齐：还缺${missing.join('、')}`)
+        : h('p', { class: 'materials ok', id: 'materials-line' }, '材料齐全 ✓'),
+      head,
+    ];
+    if (printed.at) {
+      parts.push(
+        printed.stale
+          ? h('p', { class: 'warning printed', id: 'printed-line' }, `推荐表生成于 ${shortTime(printed.at)}，之后内容有改动，请重新生成`)
+          : h('p', { class: 'quiet printed', id: 'printed-line' }, `推荐表已生成（${shortTime(printed.at)}），与当前内容一致`),
+      );
+    }
+    parts.push(h('ul', { class: 'issues' }, ...shown.map(issueItem)));
+    if (pending.length) {
+      parts.push(
         h(
-          'li',
-          { class: i.severity },
-          h(
-            'button',
-            { type: 'button', class: 'link', onclick: () => focusField(i.field) },
-            h('b', {}, label(i.field) + '：'),
-            i.message,
-          ),
+          'details',
+          { class: 'pending' },
+          h('summary', {}, `尚未填写或检查的 ${pending.length} 项`),
+          h('ul', { class: 'issues' }, ...pending.map(issueItem)),
         ),
       );
     }
-    box.replaceChildren(
-      h('div', { class: 'completeness' }, `完成度 ${r.completeness}%`, h('progress', { max: 100, value: r.completeness })),
-      head,
-      list,
-    );
+    box.replaceChildren(...parts);
   }
 
   function focusField(field) {
@@ -510,18 +638,40 @@ export function createEditor({ info, onBack }) {
     markDraft.hidden = !ready;
     markReady.hidden = ready;
     const errors = report ? report.errors : 1;
-    markReady.disabled = errors > 0;
+    // Always pressable: pressing it with errors left shows them all (a field's error is shown
+    // only once the clerk has left it, so pressing here is how to see everything still to do).
+    markReady.disabled = false;
+    markReady.dataset.errors = String(errors);
     markReady.title = errors > 0 ? `还有 ${errors} 个错误需要改正，改正后才能标记为完成` : '确认内容无误后标记为完成';
   }
 
   markReady.addEventListener('click', async () => {
     if (!(await autosave.flush({ force: true }))) return;
+    if (report && report.errors > 0) {
+      seen.showAll();
+      applyReport(report);
+      const first = report.issues.find((i) => i.severity === 'error');
+      if (first) focusField(first.field);
+      toast(`还有 ${report.errors} 个错误，已在表中标出；改正后才能标记为完成`, { error: true, ms: 10000 });
+      return;
+    }
+    const missing = (report && report.missing_materials) || [];
+    if (
+      missing.length &&
+      !(await confirmDialog({
+        title: '材料未齐',
+        message: `还缺：${missing.join('、')}。\n通知要求报送时一并提供这些材料。表格内容可以先标记为完成，材料齐全后再报送。`,
+        ok: '仍标记为完成',
+      }))
+    )
+      return;
     try {
       const saved = await api.setStatus(kase.id, 'ready');
       kase.status = saved.status;
+      statusNote = '';
       showSaveState('saved', saved);
       applyReport(saved.report);
-      toast('已标记为完成');
+      toast(missing.length ? '已标记为完成（材料未齐）' : '已标记为完成');
     } catch (e) {
       reportError(e);
     }
@@ -549,9 +699,13 @@ export function createEditor({ info, onBack }) {
     }
     await attachments.close();
     autosave.reset();
+    const left = kase;
+    const discard = fresh;
     kase = null;
     report = null;
     groups = null;
+    // A new case nothing was typed into is not kept (no empty 未命名案例 rows).
+    if (discard) await api.discardIfUntouched(left.id).catch(() => false);
     onBack();
   }
 
@@ -576,8 +730,18 @@ export function createEditor({ info, onBack }) {
   });
 
   return {
-    async open(c) {
+    /**
+     * Opens case `c`. `meta`: {fresh} for a case just created, {printed_at, printed_stale} from
+     * the list row.
+     */
+    async open(c, meta = {}) {
       kase = c;
+      fresh = Boolean(meta.fresh);
+      printed = { at: meta.printed_at || null, stale: Boolean(meta.printed_stale) };
+      statusNote = '';
+      pendingNormal.clear();
+      seen.reset();
+      typed.clear();
       if (!Array.isArray(kase.practices) || kase.practices.length === 0) kase.practices = [{ highlight: '', text: '' }];
       report = null;
       groups = null;
@@ -602,6 +766,12 @@ export function createEditor({ info, onBack }) {
     /** The case being edited (null when none). */
     get current() {
       return kase;
+    },
+    /** Its 推荐表 was just generated (from what is saved). */
+    printedNow(at) {
+      if (!kase) return;
+      printed = { at, stale: false };
+      if (report) renderSummary(report);
     },
     close,
     attachPaths: (slot, paths) => attachments.attachPaths(slot, paths),

@@ -79,3 +79,10 @@ export function caseLabel(c) {
   const title = c.intro ? c.intro.title : c.title;
   return String(name || '').trim() || String(title || '').trim() || '未命名案例';
 }
+
+const byPinyin = new Intl.Collator('zh-Hans-CN', { usage: 'sort', numeric: true });
+
+/** Cases (whole or list rows) sorted by their label in pinyin order (阿 → 李 → 王 → 张). */
+export function sortByName(cases) {
+  return [...cases].sort((a, b) => byPinyin.compare(caseLabel(a), caseLabel(b)));
+}

@@ -1,10 +1,12 @@
-// The case list: search over 姓名/地区/账号, filter by status or 回收站, completeness per case;
-// tick cases to generate their 推荐表 together (生成推荐表（N）).
+// The case list: search over 姓名/地区/账号/推荐单位/电话/直播领域, filter by status, by 材料未齐 or
+// the 回收站; per case its status, whether its materials are complete, two cases of one person,
+// a 推荐表 out of date, completeness; tick cases to generate their 推荐表 together.
 
 import { api } from './api.js';
 import { h, $, $$, toast, reportError } from './dom.js';
 import { shortTime, STATUS_LABEL } from './format.js';
-import { caseLabel } from './labels.js';
+import { caseLabel, sortByName } from './labels.js';
+import { confirmDialog } from './dialog.js';
 
 export function createList({ onOpen, onGenerate }) {
   const rows = $('#case-rows');
@@ -35,6 +37,7 @@ export function createList({ onOpen, onGenerate }) {
       return;
     }
     if (my !== seq) return; // a newer search is on its way
+    if (filter === 'missing') list = list.filter((s) => s.missing_materials && s.missing_materials.length);
     shown = filter === 'trash' ? [] : list;
     const listed = new Set(shown.map((s) => s.id));
     for (const id of [...selected]) if (!listed.has(id)) selected.delete(id);
@@ -46,7 +49,7 @@ export function createList({ onOpen, onGenerate }) {
     empty.textContent =
       filter === 'trash'
         ? '回收站是空的。'
-        : query().text
+        : query().text || filter !== 'all'
           ? '没有找到符合条件的案例。'
           : '还没有案例。点击“新建案例”开始填写。';
     if (focusId) $(`tr[data-id="${focusId}"] .open`, rows)?.focus();
@@ -61,7 +64,7 @@ export function createList({ onOpen, onGenerate }) {
     const actions = trash
       ? [h('button', { type: 'button', class: 'small', onclick: () => restore(s) }, '恢复')]
       : [
-          h('button', { type: 'button', class: 'small open', onclick: () => onOpen(s.id) }, '打开'),
+          h('button', { type: 'button', class: 'small open', onclick: () => onOpen(s.id, { summary: s }) }, '打开'),
           h('button', { type: 'button', class: 'small', onclick: () => duplicate(s) }, '复制'),
           h('button', { type: 'button', class: 'small danger', onclick: () => remove(s) }, '删除'),
         ];
@@ -85,7 +88,7 @@ export function createList({ onOpen, onGenerate }) {
       h('td', { class: 'c-name' }, clip(caseLabel(s), s.title)),
       h('td', { class: 'c-region' }, clip(s.region || '—')),
       h('td', { class: 'c-account' }, clip(s.account || '—')),
-      h('td', { class: 'c-status' }, h('span', { class: `status-badge ${s.status}` }, STATUS_LABEL[s.status] || s.status)),
+      h('td', { class: 'c-status' }, ...badges(s)),
       h(
         'td',
         { class: 'c-complete' },
@@ -96,8 +99,30 @@ export function createList({ onOpen, onGenerate }) {
       h('td', { class: 'c-time' }, shortTime(s.updated_at)),
       h('td', { class: 'c-actions' }, h('div', { class: 'actions' }, ...actions)),
     );
-    if (!trash) tr.addEventListener('dblclick', () => onOpen(s.id));
+    if (!trash) tr.addEventListener('dblclick', () => onOpen(s.id, { summary: s }));
     return tr;
+  }
+
+  // 状态: 草稿/已完成, then what the clerk must not miss: materials, a second form of one
+  // person, a printed 推荐表 that no longer matches the case.
+  function badges(s) {
+    const out = [h('span', { class: `status-badge ${s.status}` }, STATUS_LABEL[s.status] || s.status)];
+    const missing = s.missing_materials || [];
+    if (filter !== 'trash') {
+      out.push(
+        missing.length
+          ? h('span', { class: 'badge missing', title: `还缺：${missing.join('、')}` }, '材料未齐')
+          : h('span', { class: 'badge complete', title: '照片、身份证扫描件和视频链接都已提供' }, '材料齐全'),
+      );
+      if (s.same_person && s.same_person.length) {
+        const who = s.same_person.map((m) => `“${m.name}”（${m.reason}）`).join('、');
+        out.push(h('span', { class: 'badge same', title: `可能与 ${who} 是同一人，请核对，一人只报一份` }, '同一人？'));
+      }
+      if (s.printed_stale) {
+        out.push(h('span', { class: 'badge stale', title: `推荐表生成于 ${shortTime(s.printed_at)}，之后内容有改动` }, '推荐表需重新生成'));
+      }
+    }
+    return out;
   }
 
   function updateSelection() {
@@ -113,9 +138,9 @@ export function createList({ onOpen, onGenerate }) {
     for (const tr of rows.children) tr.classList.toggle('selected', selected.has(tr.dataset.id));
   }
 
-  /** The ticked cases, in list order. */
+  /** The ticked cases, in the order their 推荐表 files are numbered: by 姓名, pinyin order. */
   function selectedCases() {
-    return shown.filter((s) => selected.has(s.id));
+    return sortByName(shown.filter((s) => selected.has(s.id)));
   }
 
   selectAll.addEventListener('change', () => {
@@ -143,9 +168,20 @@ export function createList({ onOpen, onGenerate }) {
     toast(`已恢复“${name}”`);
     await refresh();
   });
+  // 复制: a new case for the next person of the same 推荐单位 (never a copy of the person).
   const duplicate = act(async (s, name) => {
-    const c = await api.duplicateCase(s.id);
-    toast(`已复制“${name}”`);
+    const keep = await confirmDialog({
+      title: '复制为同一推荐单位的新案例',
+      message: `新案例沿用“${name}”的推荐单位、负责人和联系方式，用于填写同一单位推荐的下一个人。姓名等个人信息、案例文字、照片、身份证和视频都不复制。\n另外保留：`,
+      choices: [
+        { key: 'region', label: '所在地区（省、市、县、乡镇、村）' },
+        { key: 'platforms', label: '直播平台', checked: false },
+      ],
+      ok: '新建案例',
+    });
+    if (!keep) return;
+    const c = await api.duplicateCase(s.id, keep);
+    toast(`已新建案例（沿用“${name}”的推荐单位）`, { action: { label: '打开', run: () => onOpen(c.id) } });
     await refresh(c.id);
   });
 
@@ -163,7 +199,7 @@ export function createList({ onOpen, onGenerate }) {
   $('#new-case').addEventListener('click', async () => {
     try {
       const c = await api.createCase();
-      onOpen(c.id, c);
+      onOpen(c.id, { created: c });
     } catch (e) {
       reportError(e);
     }

@@ -13,8 +13,9 @@ function exts(list) {
 }
 
 export const FILTERS = {
-  image: [{ name: '图片（JPG、PNG）', extensions: exts(['jpg', 'jpeg', 'png']) }],
-  idScan: [{ name: '图片或 PDF（JPG、PNG、PDF）', extensions: exts(['jpg', 'jpeg', 'png', 'pdf']) }],
+  // WebP and BMP are taken too: the core stores a JPEG conversion beside them.
+  image: [{ name: '图片（JPG、PNG、WebP、BMP）', extensions: exts(['jpg', 'jpeg', 'png', 'webp', 'bmp']) }],
+  idScan: [{ name: '图片或 PDF（JPG、PNG、PDF、WebP、BMP）', extensions: exts(['jpg', 'jpeg', 'png', 'pdf', 'webp', 'bmp']) }],
   video: [{ name: '视频（MP4、MPG、MOV）', extensions: exts(['mp4', 'mpg', 'mpeg', 'mov']) }],
   docx: [{ name: 'Word 文档（.docx）', extensions: ['docx'] }],
   // Last, so a HEIC photo or a .JPG on Linux can still be chosen (and then explained).

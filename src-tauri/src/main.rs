@@ -16,7 +16,7 @@ use tianbao::dicts::Dicts;
 use tianbao::docx::{self, BatchOutcome, Progress, Written};
 use tianbao::media::{self, AttachOutcome, Library, Purpose, VideoReport};
 use tianbao::model::{Case, CaseId, Status};
-use tianbao::store::{CaseSummary, Identity, ListQuery, Saved, Store};
+use tianbao::store::{CaseSummary, CopyKeep, Identity, ListQuery, Saved, Store};
 use tianbao::validate::{validate, Report};
 
 /// What the shell holds: the campaign and dictionaries, and the store if it could be opened.
@@ -125,8 +125,34 @@ async fn restore_case(state: State<'_, AppState>, id: CaseId) -> CmdResult<()> {
 }
 
 #[tauri::command]
-async fn duplicate_case(state: State<'_, AppState>, id: CaseId) -> CmdResult<Case> {
-    state.store()?.duplicate_case(id).map_err(msg)
+async fn duplicate_case(state: State<'_, AppState>, id: CaseId, keep: CopyKeep) -> CmdResult<Case> {
+    state.store()?.copy_for_next_person(id, keep).map_err(msg)
+}
+
+/// Ends a pending input-method composition (pinyin typed, no character chosen yet) when the
+/// clerk moves to another field, as native GTK fields do. wry turns WebKit's inline preedit off
+/// (the pinyin shows in the input method's own window), so the page never sees a composition
+/// and cannot end it; without this the next choice lands in the field clicked next.
+#[tauri::command]
+fn reset_input_method(webview: tauri::Webview) -> CmdResult<()> {
+    #[cfg(target_os = "linux")]
+    webview
+        .with_webview(|w| {
+            use webkit2gtk::{InputMethodContextExt, WebViewExt};
+            if let Some(ctx) = w.inner().input_method_context() {
+                ctx.reset();
+            }
+        })
+        .map_err(msg)?;
+    #[cfg(not(target_os = "linux"))]
+    let _ = webview;
+    Ok(())
+}
+
+/// Leaving a new case nothing was typed into: it is not kept. True when it was deleted.
+#[tauri::command]
+async fn discard_if_untouched(state: State<'_, AppState>, id: CaseId) -> CmdResult<bool> {
+    state.store()?.discard_if_untouched(id).map_err(msg)
 }
 
 #[tauri::command]
@@ -209,7 +235,13 @@ async fn generate_docx(
         let s = state.store()?;
         (s.get_case(case_id).map_err(msg)?, s.library())
     };
-    blocking(move || docx::write_case_docx(&library, &case, &path).map_err(msg)).await
+    let printed = case.clone();
+    let w = blocking(move || docx::write_case_docx(&library, &case, &path).map_err(msg)).await?;
+    state
+        .store()?
+        .note_printed(case_id, &printed)
+        .map_err(msg)?;
+    Ok(w)
 }
 
 /// The 推荐表 of each case into `dir` (01_姓名_推荐表.docx …), progress on `on_progress`,
@@ -227,17 +259,27 @@ async fn generate_docx_many(
     cancel.store(false, Ordering::SeqCst);
     blocking(move || {
         let state = app.state::<AppState>();
-        docx::write_batch(
+        let mut loaded = Vec::new();
+        let out = docx::write_batch(
             &library,
             &ids,
             &dir,
-            |id| -> Result<Case, String> { state.store()?.get_case(id).map_err(msg) },
+            |id| -> Result<Case, String> {
+                let case = state.store()?.get_case(id).map_err(msg)?;
+                loaded.push(case.clone());
+                Ok(case)
+            },
             |p| {
                 let _ = on_progress.send(p.clone());
             },
             &cancel,
         )
-        .map_err(msg)
+        .map_err(msg)?;
+        state
+            .store()?
+            .note_printed_many(&loaded, &out.written)
+            .map_err(msg)?;
+        Ok(out)
     })
     .await
 }
@@ -308,6 +350,8 @@ fn main() {
             delete_case,
             restore_case,
             duplicate_case,
+            discard_if_untouched,
+            reset_input_method,
             set_status,
             set_office,
             attach_file,

@@ -102,13 +102,14 @@ class Driver:
 class App:
     """One run of the app on one database (TIANBAO_DB in its environment, or --db)."""
 
-    def __init__(self, db=None, env_db=None, args=None, wait_ready=True, log_dir=None):
+    def __init__(self, db=None, env_db=None, args=None, wait_ready=True, log_dir=None, extra_env=None):
         self.db = db
         self.env_db = env_db
         argv = list(args or [])
         if db:
             argv = ["--db", db] + argv
         env = {"TIANBAO_DB": env_db} if env_db else {}
+        env.update(extra_env or {})  # e.g. an input method's D-Bus session (test_ime_real)
         log_dir = log_dir or LOGS or "/tmp"
         self.driver = Driver(env, os.path.join(log_dir, "tauri-driver.log"))
         caps = {"alwaysMatch": {"tauri:options": {"application": APP, "args": argv}}}
@@ -386,3 +387,71 @@ def blob_files(db):
         dirs[:] = [x for x in dirs if x not in ("thumbs", "print-cache")]
         out += [f for f in files if len(f) >= 64 and all(c in "0123456789abcdef" for c in f[:64])]
     return sorted(out)
+
+
+# --- the app's own dialog (ui/dialog.js), in place of the webview's confirm/alert ---------------
+
+def dialog(app, timeout=10):
+    """Waits for the app's dialog; returns {title, text, buttons: [labels], choices: [labels]}."""
+    return app.wait(
+        lambda: app.js(
+            "const d = document.getElementById('app-dialog');"
+            "if (!d || !d.open) return null;"
+            "return {title: d.querySelector('h2').innerText, text: d.querySelector('.dialog-body').innerText,"
+            " buttons: [...d.querySelectorAll('.dialog-buttons button')].map(b => b.innerText),"
+            " choices: [...d.querySelectorAll('.choices label')].map(l => l.innerText.trim())};"
+        ),
+        timeout=timeout,
+        what="应用内对话框",
+    )
+
+
+def answer(app, label):
+    """Clicks the dialog's button `label` (e.g. "仍要生成", "取消") and waits until it is gone."""
+    d = dialog(app)
+    assert label in d["buttons"], d
+    app.js(
+        "const d = document.getElementById('app-dialog');"
+        "[...d.querySelectorAll('.dialog-buttons button')].find(b => b.innerText === arguments[0]).click();",
+        label,
+    )
+    app.wait(lambda: not app.js("const d = document.getElementById('app-dialog'); return Boolean(d && d.open)"), what="对话框关闭")
+    return d
+
+
+def no_browser_alert(app):
+    """True when the webview shows none of its own dialogs (JavaScript - tauri://localhost)."""
+    from wd import WebDriverError
+
+    try:
+        app.cmd("GET", "/alert/text")
+        return False
+    except WebDriverError as e:
+        return "no such alert" in str(e)
+
+
+def summary_text(app):
+    """The sidebar as the clerk reads it (folded parts included: textContent)."""
+    return app.js("return document.getElementById('issue-summary').textContent")
+
+
+def visible_errors(app):
+    """The red messages shown beside the fields."""
+    return app.js("return [...document.querySelectorAll('#form .msg.error')].map(m => m.innerText)")
+
+
+def leave(app):
+    """Moves focus out of the current field, as a click elsewhere does."""
+    app.js("document.activeElement && document.activeElement.blur(); document.getElementById('case-title').click();")
+
+
+def new_valid_case(app, ready=False):
+    """A new case filled with VALID and saved; with `ready`, marked 已完成 (the 材料未齐 question
+    answered 仍标记为完成)."""
+    new_case(app)
+    fill_valid(app)
+    wait_saved(app)
+    if ready:
+        app.find("#mark-ready").click()
+        answer(app, "仍标记为完成")
+        app.wait(lambda: app.find("#status-badge").text == "已完成", what="已完成")

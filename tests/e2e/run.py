@@ -85,10 +85,19 @@ class Ctx:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
+# Not in the default run: the real input method needs fcitx5, a D-Bus session and xdotool, and
+# does not pass reliably under Xvfb yet. Run it with `E2E_K=ime_real bash scripts/test.sh` (or
+# `python3 tests/e2e/run.py -k ime_real`); see docs/E2E.md.
+OPT_IN = {"test_ime_real"}
+
+
 def discover(pattern):
     tests = []
     for fname in sorted(os.listdir(HERE)):
         if not (fname.startswith("test_") and fname.endswith(".py")):
+            continue
+        # Opt-in modules run only when -k names them (see OPT_IN).
+        if fname[:-3] in OPT_IN and not (pattern and pattern in fname[:-3]):
             continue
         mod = importlib.import_module(fname[:-3])
         for name in sorted(vars(mod)):

@@ -10,8 +10,10 @@ from harness import (
     back_to_list,
     fill_valid,
     make_image,
+    answer,
     attach,
     new_case,
+    new_valid_case,
     seam,
     set_value,
     shot,
@@ -56,9 +58,8 @@ def test_generate_docx_for_the_open_case(ctx):
 
     # The button first asks about the draft mark; dismissing it opens no dialog and writes nothing.
     app.find("#gen-docx").click()
-    alert = _alert_text(app)
+    alert = answer(app, "取消")["text"]
     assert "未标记完成" in alert and "草稿" in alert, alert
-    app.cmd("POST", "/alert/dismiss", {})
     assert app.js("return document.getElementById('job').hidden")
 
     # (c) the function behind the button, with the path the save dialog would give.
@@ -82,6 +83,7 @@ def test_generate_docx_for_the_open_case(ctx):
 
     # Marked 完成: no 草稿 any more; the default name comes from the core.
     app.find("#mark-ready").click()
+    answer(app, "仍标记为完成")
     app.wait(lambda: app.find("#status-badge").text == "已完成", what="已完成")
     r = seam(app, "generateDocx", out)
     assert r["ok"]["draft"] is False
@@ -145,11 +147,7 @@ def _watch_job(app, cancel_at=None):
 
 def test_generate_for_a_selection_in_the_list(ctx):
     app = ctx.app()
-    new_case(app)
-    fill_valid(app)
-    wait_saved(app)
-    app.find("#mark-ready").click()
-    app.wait(lambda: app.find("#status-badge").text == "已完成", what="已完成")
+    new_valid_case(app, ready=True)
     back_to_list(app)
     _make_cases(app, ["王芳", "阿依古丽·买买提", "张三"])
     app.js("document.getElementById('search').dispatchEvent(new Event('input'))")
@@ -169,9 +167,8 @@ def test_generate_for_a_selection_in_the_list(ctx):
 
     # The button asks about drafts first (2 of the 3 are drafts); dismissing does nothing.
     app.find("#gen-many").click()
-    alert = _alert_text(app)
+    alert = answer(app, "取消")["text"]
     assert "3 个案例中有 2 个未标记完成" in alert and "草稿" in alert, alert
-    app.cmd("POST", "/alert/dismiss", {})
 
     out = os.path.join(ctx.tmp, "推荐表")
     os.makedirs(out)
@@ -180,7 +177,8 @@ def test_generate_for_a_selection_in_the_list(ctx):
     assert "ok" in r, r
     res = r["ok"]
     assert not res["cancelled"] and not res["failed"], res
-    order = [n for n in names if n in want]
+    # Numbered by 姓名 in pinyin order (as the toast says), not by the list's order.
+    order = ["阿依古丽·买买提", "李明", "张三"]
     expected = [f"{i + 1:02d}_{n}_推荐表.docx" for i, n in enumerate(order)]
     assert sorted(os.listdir(out)) == sorted(expected), os.listdir(out)
     for i, n in enumerate(order):
@@ -190,7 +188,7 @@ def test_generate_for_a_selection_in_the_list(ctx):
     texts = app.js("return window.__jobTexts")
     assert any(t.startswith("正在生成 1/3") for t in texts), texts
     toast = app.find("#toast").text
-    assert "已生成 3 个推荐表" in toast and "2 个带“草稿”字样" in toast and "打开所在文件夹" in toast, toast
+    assert "已生成 3 个推荐表" in toast and "按姓名拼音顺序编号" in toast and "2 个带“草稿”字样" in toast and "打开所在文件夹" in toast, toast
 
     # Select all / none.
     app.find("#select-all").click()

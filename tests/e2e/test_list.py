@@ -1,7 +1,7 @@
 """The case list: search, status filter, 复制, 删除 to 回收站 and 恢复; screenshots of the list
 and the editor at 1366×768."""
 
-from harness import back_to_list, fill_valid, new_case, set_value, shot, wait_saved
+from harness import answer, back_to_list, fill_valid, new_case, set_value, shot, wait_saved
 
 
 def _rows(app):
@@ -40,6 +40,7 @@ def test_list_search_filter_trash_duplicate(ctx):
     row = [r for r in app.find_all("#case-rows tr") if "王芳" in r.text][0]
     row_id = app.js("return arguments[0].dataset.id", {"element-6066-11e4-a52e-4f735466cecf": row.id})
     app.find(f'#case-rows tr[data-id="{row_id}"] button:nth-child(2)').click()
+    answer(app, "新建案例")
     app.wait(lambda: len(_rows(app)) == 3, what="复制后三个案例")
 
     # 删除 → 回收站 → 恢复

@@ -1,7 +1,7 @@
 """典型做法 is an ordered list: add, move up/down, remove (with a confirmation when it has text);
 the order is what is saved and counted."""
 
-from harness import counter, new_case, set_value, wait_saved
+from harness import answer, counter, new_case, no_browser_alert, set_value, wait_saved
 
 
 def _saved_practices(app):
@@ -34,13 +34,14 @@ def test_add_move_remove_practices(ctx):
     assert app.find('button[data-action="up"][data-index="0"]').enabled is False
     assert app.find('button[data-action="down"][data-index="2"]').enabled is False
 
-    # Removing an item with text asks first; dismissing keeps it, accepting removes it.
+    # Removing an item with text asks first (the app's own dialog); 取消 keeps it, 删除这一条
+    # removes it.
     app.find('button[data-action="remove"][data-index="1"]').click()
-    assert "删除" in app.cmd("GET", "/alert/text")
-    app.cmd("POST", "/alert/dismiss", {})
+    d = answer(app, "取消")
+    assert "删除" in d["text"] and no_browser_alert(app), d
     assert len(app.find_all(".practice")) == 3
     app.find('button[data-action="remove"][data-index="1"]').click()
-    app.cmd("POST", "/alert/accept", {})
+    answer(app, "删除这一条")
     app.wait(lambda: len(app.find_all(".practice")) == 2, what="删除后两条")
     wait_saved(app)
     assert _saved_practices(app) == [("丙", ""), ("乙", "")]

@@ -44,3 +44,10 @@ test('reorderList moves one place, never past the ends', () => {
   assert.equal(reorderList(l, 5, -1), -1);
   assert.deepEqual(l, ['丙', '甲', '乙']);
 });
+
+test('batch files are numbered by name in pinyin order', async () => {
+  const { sortByName } = await import('../labels.js');
+  const rows = [{ name: '王芳' }, { name: '李明' }, { name: '张伟' }, { name: '阿依古丽' }];
+  assert.deepEqual(sortByName(rows).map((r) => r.name), ['阿依古丽', '李明', '王芳', '张伟']);
+  assert.deepEqual(rows.map((r) => r.name), ['王芳', '李明', '张伟', '阿依古丽'], 'not sorted in place');
+});

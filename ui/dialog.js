@@ -1,0 +1,78 @@
+// The app's own dialog (in place of the webview's confirm/alert, which show "JavaScript -
+// tauri://localhost" and OK/Cancel): a modal <dialog> with a title, the question, optional
+// choices (checkboxes) and buttons that name the action ("仍要生成", "删除这一条", "取消").
+// Esc and the 取消 button answer no; the action button is focused unless `danger` says the safe
+// answer should be (then 取消 is).
+
+import { h } from './dom.js';
+
+let open = null; // the dialog shown, if any (one at a time: a second question waits)
+let queue = Promise.resolve();
+
+/**
+ * Asks the clerk. Resolves with false when cancelled; with true, or — when `choices` are given
+ * ([{key, label, checked}]) — with {key: checked, …}.
+ * @param {object} o
+ * @param {string} o.title
+ * @param {string} o.message  plain text; blank lines separate paragraphs
+ * @param {string} o.ok       the action, e.g. "仍要生成"
+ * @param {string} [o.cancel] default "取消"
+ * @param {boolean} [o.danger] the action destroys something: red, and 取消 has the focus
+ * @param {Array<{key: string, label: string, checked?: boolean}>} [o.choices]
+ */
+export function confirmDialog(o) {
+  const run = queue.then(() => show(o));
+  queue = run.catch(() => {});
+  return run;
+}
+
+/** A message with one button (in place of alert). */
+export function messageDialog({ title, message, ok = '知道了' }) {
+  return confirmDialog({ title, message, ok, cancel: null });
+}
+
+function show({ title, message, ok, cancel = '取消', danger = false, choices = null }) {
+  return new Promise((resolve) => {
+    const boxes = (choices || []).map((c) =>
+      h('label', { class: 'check' }, h('input', { type: 'checkbox', dataset: { key: c.key }, checked: c.checked !== false }), ' ', c.label),
+    );
+    const okBtn = h('button', { type: 'button', class: danger ? 'danger-solid' : 'primary', dataset: { answer: 'ok' } }, ok);
+    const cancelBtn = cancel ? h('button', { type: 'button', dataset: { answer: 'cancel' } }, cancel) : null;
+    const paras = String(message || '')
+      .split(/\n+/)
+      .filter((p) => p.trim())
+      .map((p) => h('p', {}, p));
+    const dlg = h(
+      'dialog',
+      { class: 'app-dialog', 'aria-labelledby': 'app-dialog-title', id: 'app-dialog' },
+      h('h2', { id: 'app-dialog-title' }, title),
+      h('div', { class: 'dialog-body' }, ...paras, boxes.length ? h('div', { class: 'choices' }, ...boxes) : null),
+      h('div', { class: 'dialog-buttons' }, cancelBtn, okBtn),
+    );
+    const done = (yes) => {
+      if (open !== dlg) return;
+      open = null;
+      let answer = yes;
+      if (yes && boxes.length) {
+        answer = {};
+        for (const b of boxes) {
+          const cb = b.querySelector('input');
+          answer[cb.dataset.key] = cb.checked;
+        }
+      }
+      dlg.close();
+      dlg.remove();
+      resolve(answer);
+    };
+    okBtn.addEventListener('click', () => done(true));
+    if (cancelBtn) cancelBtn.addEventListener('click', () => done(false));
+    dlg.addEventListener('cancel', (e) => {
+      e.preventDefault(); // Esc
+      done(false);
+    });
+    document.body.append(dlg);
+    open = dlg;
+    dlg.showModal();
+    (danger && cancelBtn ? cancelBtn : okBtn).focus();
+  });
+}
