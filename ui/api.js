@@ -42,4 +42,21 @@ export const api = {
     return call('generate_docx_many', { ids, dir, onProgress: ch });
   },
   cancelGeneration: () => call('cancel_generation'),
+  // 省级汇总 (the provincial desk).
+  deskView: () => call('desk_view'),
+  setUnit: (unit) => call('set_unit', { unit }),
+  importLibrary: (path) => call('import_library', { path }),
+  /** `opinion`: '同意' | '不同意' | null; resolves to the refreshed view. */
+  setOpinion: (id, opinion) => call('set_opinion', { id, opinion }),
+  setOrder: (ids) => call('set_order', { ids }),
+  setLibraryOverride: (id, reason) => call('set_library_override', { id, reason }),
+  submissionCheck: () => call('submission_check'),
+  writeSummary: (path) => call('write_summary', { path }),
+  packageFolderName: () => call('package_folder_name'),
+  /** `onProgress({done, total, current})` before each step. */
+  writePackage: (dir, partBytes, onProgress) => {
+    const ch = new window.__TAURI__.core.Channel();
+    ch.onmessage = onProgress;
+    return call('write_package', { dir, partBytes, onProgress: ch });
+  },
 };

@@ -5,11 +5,12 @@ import { $, toast, reportError } from './dom.js';
 import { createList } from './list.js';
 import { createEditor } from './editor.js';
 import { createDocx } from './docx.js';
+import { createProvince } from './province.js';
 import { onFileDrop } from './native.js';
 import { errorText } from './format.js';
 
 function show(view) {
-  for (const id of ['fatal', 'list-view', 'editor-view']) $(`#${id}`).hidden = id !== view;
+  for (const id of ['fatal', 'list-view', 'province-view', 'editor-view']) $(`#${id}`).hidden = id !== view;
   document.body.dataset.view = view;
 }
 
@@ -38,11 +39,14 @@ async function main() {
   }
   setOffice(info.identity);
 
+  // The editor goes back to where the case was opened from: the list or 省级汇总.
+  let backTo = 'list-view';
   const editor = createEditor({
     info,
     onBack: () => {
-      show('list-view');
-      list.refresh(lastOpened);
+      show(backTo);
+      if (backTo === 'province-view') province.refresh();
+      else list.refresh(lastOpened);
     },
   });
   let lastOpened = null;
@@ -54,6 +58,29 @@ async function main() {
       if (document.body.dataset.view === 'list-view') list.refresh();
     },
   });
+  const province = createProvince({
+    info,
+    onOpenCase: async (id, field) => {
+      try {
+        const kase = await api.getCase(id);
+        lastOpened = id;
+        backTo = 'province-view';
+        show('editor-view');
+        await editor.open(kase);
+        if (field) editor.focusField(field);
+      } catch (e) {
+        toast(errorText(e), { error: true });
+      }
+    },
+  });
+  $('#to-province').addEventListener('click', async () => {
+    show('province-view');
+    await province.refresh();
+  });
+  $('#province-back').addEventListener('click', () => {
+    show('list-view');
+    list.refresh();
+  });
   const list = createList({
     onGenerate: (cases) => docx.askMany(cases),
     /** `created`: a case just made (not in the store's list yet); `summary`: its list row. */
@@ -61,6 +88,7 @@ async function main() {
       try {
         const kase = created || (await api.getCase(id));
         lastOpened = id;
+        backTo = 'list-view';
         show('editor-view');
         await editor.open(kase, { fresh: Boolean(created), ...(summary || {}) });
       } catch (e) {
@@ -109,6 +137,17 @@ async function main() {
       return docx.generateOne(editor.current, path);
     },
     generateDocxMany: (dir) => docx.generateMany(list.selectedCases().map((c) => c.id), dir),
+    // 省级汇总: the same functions its buttons call after their dialogs.
+    showProvince: async () => {
+      show('province-view');
+      await province.refresh();
+    },
+    importLibrary: (path) => province.importLibrary(path),
+    setUnit: (unit) => province.setUnit(unit),
+    setOpinion: (id, value) => province.setOpinion(id, value),
+    checkSubmission: () => province.check(),
+    writeSummary: (path) => province.writeSummary(path),
+    writePackage: (dir, partBytes) => province.writePackage(dir, partBytes),
   };
 
   $('#office-form').addEventListener('submit', async (e) => {

@@ -758,6 +758,8 @@ export function createEditor({ info, onBack }) {
       const first = $('[data-path="person.name"]', form);
       if (first) first.focus();
     },
+    /** Scrolls to a field ("person.name", "media.photo", …) and focuses it. */
+    focusField: (field) => focusField(field),
     /** Save whatever is pending (the window is closing). */
     flush: (opts) => (kase ? autosave.flush(opts) : Promise.resolve(true)),
     get isOpen() {

@@ -4,6 +4,8 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod desk;
+
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -363,6 +365,16 @@ fn main() {
             generate_docx,
             generate_docx_many,
             cancel_generation,
+            desk::desk_view,
+            desk::set_unit,
+            desk::import_library,
+            desk::set_opinion,
+            desk::set_order,
+            desk::set_library_override,
+            desk::submission_check,
+            desk::write_summary,
+            desk::package_folder_name,
+            desk::write_package,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {
