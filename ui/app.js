@@ -145,6 +145,7 @@ async function main() {
     importLibrary: (path) => province.importLibrary(path),
     setUnit: (unit) => province.setUnit(unit),
     setOpinion: (id, value) => province.setOpinion(id, value),
+    setLibraryOverride: (id, reason) => province.setOverride(id, reason),
     checkSubmission: () => province.check(),
     writeSummary: (path) => province.writeSummary(path),
     writePackage: (dir, partBytes) => province.writePackage(dir, partBytes),

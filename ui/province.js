@@ -189,6 +189,17 @@ export function createProvince({ info, onOpenCase }) {
     }
   }
 
+  /** 案例库 override: a reason lets a flagged case count; null takes it back. */
+  async function setOverride(id, reason) {
+    try {
+      show(await api.setLibraryOverride(id, reason));
+      return desk;
+    } catch (e) {
+      report(e);
+      throw e;
+    }
+  }
+
   async function override(c) {
     if (c.library_flag) {
       const reason = window.prompt(
@@ -196,17 +207,9 @@ export function createProvince({ info, onOpenCase }) {
         '',
       );
       if (reason === null) return;
-      try {
-        show(await api.setLibraryOverride(c.id, reason));
-      } catch (e) {
-        report(e);
-      }
+      await setOverride(c.id, reason).catch(() => {});
     } else if (window.confirm(`取消“${c.name}”的说明（${c.override_reason}）？该案例将重新按案例库标出。`)) {
-      try {
-        show(await api.setLibraryOverride(c.id, null));
-      } catch (e) {
-        report(e);
-      }
+      await setOverride(c.id, null).catch(() => {});
     }
   }
 
@@ -236,6 +239,7 @@ export function createProvince({ info, onOpenCase }) {
 
   /** The check of the whole submission, listed under the table. */
   async function check() {
+    clearToast();
     let c;
     try {
       c = await api.submissionCheck();
@@ -245,7 +249,9 @@ export function createProvince({ info, onOpenCase }) {
     }
     const n = c.findings.length;
     $('#check-headline').textContent =
-      n === 0 ? '检查结果：0 项问题，可以生成报送材料' : `检查结果：${n} 项问题${c.blocking ? `（${c.blocking} 项必须处理）` : ''}`;
+      n === 0
+        ? '检查结果：0 项问题，可以生成报送材料'
+        : `检查结果：${n} 项问题（${c.blocking ? `${c.blocking} 项必须处理，` : ''}错误 ${c.errors}，提醒 ${c.warnings}）`;
     $('#check-list').replaceChildren(
       ...c.findings.map((f) =>
         h(
@@ -263,6 +269,7 @@ export function createProvince({ info, onOpenCase }) {
         ),
       ),
     );
+    checkPanel.classList.toggle('clean', n === 0);
     checkPanel.hidden = false;
     return c;
   }
@@ -336,6 +343,9 @@ export function createProvince({ info, onOpenCase }) {
     if (paths && paths.length) await importLibrary(paths[0]).catch(() => {});
   });
   $('#check-submission').addEventListener('click', () => check());
+  $('#check-close').addEventListener('click', () => {
+    checkPanel.hidden = true;
+  });
   $('#write-summary').addEventListener('click', async () => {
     const path = await native.pickSavePath({
       title: '保存省级汇总表',
@@ -365,6 +375,7 @@ export function createProvince({ info, onOpenCase }) {
     refresh,
     importLibrary,
     setOpinion,
+    setOverride,
     setUnit,
     check,
     writePackage,

@@ -90,7 +90,8 @@ pub async fn set_library_override(
 /// The whole-submission check (every finding, each naming the case and field).
 #[tauri::command]
 pub async fn submission_check(state: State<'_, AppState>) -> CmdResult<Check> {
-    let plan = package::plan_today(&state.store()?).map_err(msg)?;
+    let s = state.store()?;
+    let plan = package::plan_today(&s).map_err(msg)?;
     Ok(plan.check)
 }
 
@@ -128,7 +129,7 @@ pub async fn write_package(
 ) -> CmdResult<Outcome> {
     let (plan, files) = {
         let s = state.store()?;
-        (package::plan_today(&s).map_err(msg)?, s.files())
+        (package::plan_today(&s).map_err(msg)?, s.library())
     };
     let cancel = state.cancel_docx.clone();
     cancel.store(false, Ordering::SeqCst);

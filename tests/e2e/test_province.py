@@ -77,8 +77,10 @@ def test_province_library_flag_opinions_and_package(ctx):
         ids[20],
     )
     app.wait(lambda: app.find("#agree-counter").text == "同意 20 / 20", what="同意 20 / 20")
-    r = app.invoke("set_library_override", {"id": ids[1], "reason": "名单中是同名的另一人"})
+    r = seam(app, "setLibraryOverride", ids[1], "名单中是同名的另一人")
     assert "ok" in r, r
+    assert "案例库（已说明）" in {x["name"]: x for x in _rows(app)}["王芳"]["flags"]
+    assert not app.js("return !!document.querySelector('#province-rows tr.flagged')")
     r = seam(app, "checkSubmission")
     c = r["ok"]
     assert c["blocking"] == 0 and c["agreed"] == 20, c
@@ -86,6 +88,11 @@ def test_province_library_flag_opinions_and_package(ctx):
     assert any(f["field"] == "media.photo" and f["case"] == "李明" for f in c["findings"]), c["findings"][:3]
     assert app.find("#check-headline").text.startswith("检查结果：")
     shot(app, "province-check.png")
+    # A finding opens its case in the editor; 返回 comes back to 省级汇总.
+    app.js("document.querySelector('#check-list li button.link').click()")
+    app.wait(lambda: app.js("return !document.getElementById('editor-view').hidden"), what="编辑页")
+    app.find("#back").click()
+    app.wait(lambda: app.js("return !document.getElementById('province-view').hidden"), what="省级汇总")
 
     # The 汇总表 and the package.
     os.makedirs(out, exist_ok=True)
