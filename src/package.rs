@@ -22,7 +22,7 @@
 
 use crate::campaign::Campaign;
 use crate::docx::{docx_file_name, safe_file_part, write_case_docx, DocxError, Progress};
-use crate::fsx::sync_dir;
+use crate::fsx::{sync_dir, write_atomic, AtomicFile, FsError};
 use crate::media::human_size;
 use crate::media::Library;
 use crate::model::{Attachment, Case, CaseId};
@@ -31,7 +31,7 @@ use crate::summary::{self, SummaryError};
 use crate::validate::{Report, Severity};
 use serde::Serialize;
 use std::fs;
-use std::io::{Seek, Write};
+use std::io::Seek;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -71,6 +71,17 @@ pub enum PackageError {
     Cancelled,
     #[error("生成邮件时出错：{0}")]
     Mail(String),
+}
+
+impl From<FsError> for PackageError {
+    /// A file of the package could not be written: the path and the kind of failure (disk
+    /// full, read-only, …) as `fsx` classifies it.
+    fn from(e: FsError) -> Self {
+        PackageError::Io {
+            path: e.path.display().to_string(),
+            detail: format!("{}（{}）", e.kind.reason(), e.source),
+        }
+    }
 }
 
 /// One finding of the whole-submission check.
@@ -400,23 +411,17 @@ impl Builder<'_> {
     }
 
     fn io(&self, path: &Path, e: std::io::Error) -> PackageError {
-        PackageError::Io {
-            path: path.display().to_string(),
-            detail: e.to_string(),
-        }
+        FsError::new(path, e).into()
     }
 
-    /// Writes a new file in the temp folder (fsync'd: the folder is renamed only after every
-    /// file is on disk).
+    /// Writes a new file in the temp folder through the one atomic writer (fsync'd: the folder
+    /// is renamed only after every file is on disk).
     fn write(&mut self, rel: &str, bytes: &[u8]) -> Result<(), PackageError> {
         let path = self.tmp.join(rel);
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir).map_err(|e| self.io(dir, e))?;
         }
-        let mut f = fs::File::create(&path).map_err(|e| self.io(&path, e))?;
-        f.write_all(bytes)
-            .and_then(|_| f.sync_all())
-            .map_err(|e| self.io(&path, e))?;
+        write_atomic(&path, bytes)?;
         self.files.push(PackageFile {
             path: rel.to_string(),
             bytes: bytes.len() as u64,
@@ -424,15 +429,16 @@ impl Builder<'_> {
         Ok(())
     }
 
+    /// Copies an attached file byte for byte, streamed through [`AtomicFile`].
     fn copy(&mut self, rel: &str, src: &Path) -> Result<(), PackageError> {
         let path = self.tmp.join(rel);
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir).map_err(|e| self.io(dir, e))?;
         }
-        let bytes = fs::copy(src, &path).map_err(|e| self.io(&path, e))?;
-        fs::File::open(&path)
-            .and_then(|f| f.sync_all())
-            .map_err(|e| self.io(&path, e))?;
+        let mut input = fs::File::open(src).map_err(|e| self.io(src, e))?;
+        let mut out = AtomicFile::beside(&path)?;
+        let bytes = std::io::copy(&mut input, &mut out).map_err(|e| self.io(&path, e))?;
+        out.commit(&path)?;
         self.files.push(PackageFile {
             path: rel.to_string(),
             bytes,
@@ -515,10 +521,7 @@ pub fn write_package(
         ".{final_name}.partial-{}",
         uuid::Uuid::new_v4().simple()
     ));
-    fs::create_dir(&tmp).map_err(|e| PackageError::Io {
-        path: tmp.display().to_string(),
-        detail: e.to_string(),
-    })?;
+    fs::create_dir(&tmp).map_err(|e| PackageError::from(FsError::new(&tmp, e)))?;
     let mut progress = progress;
     let result = build(files, plan, &tmp, opts, &mut progress, cancel);
     match result {
@@ -530,10 +533,7 @@ pub fn write_package(
             sync_dir(&tmp);
             if let Err(e) = fs::rename(&tmp, dest) {
                 let _ = fs::remove_dir_all(&tmp);
-                return Err(PackageError::Io {
-                    path: shown,
-                    detail: e.to_string(),
-                });
+                return Err(FsError::writing(dest, e).into());
             }
             sync_dir(&parent);
             progress(&Progress {
