@@ -207,6 +207,18 @@ fn blank(v: &Value) -> bool {
     }
 }
 
+/// A value a new case holds before anyone typed it: `false`, `0` (视频大小 and the like), an empty
+/// list. Not "changed" in the first revision's history line.
+fn unset_default(v: &Value) -> bool {
+    match v {
+        Value::Bool(b) => !b,
+        Value::Number(n) => n.as_f64() == Some(0.0),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        _ => false,
+    }
+}
+
 /// The value a side has for a field it does not hold: "" for 典型做法 text, else null.
 fn missing(field: &str) -> Value {
     if field.starts_with("practices.") {
@@ -577,7 +589,7 @@ pub fn changed_fields(before: Option<(&Case, bool)>, after: (&Case, bool)) -> Ve
     let Some((bc, bd)) = before else {
         return a
             .iter()
-            .filter(|(k, v)| *k != DELETED && !blank(v) && **v != Value::Bool(false))
+            .filter(|(k, v)| *k != DELETED && !blank(v) && !unset_default(v))
             .map(|(k, _)| k.clone())
             .filter(|k| k != "status")
             .collect();

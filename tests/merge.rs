@@ -357,3 +357,12 @@ fn changed_fields_and_display() {
     );
     assert_eq!(merge::word_count(&json!("李明 abc")), 3);
 }
+
+#[test]
+fn a_first_revision_names_only_what_was_typed() {
+    // A new case holds defaults (0 for 视频大小, false, empty lists): they are not "changed".
+    let mut c = Case::new();
+    c.person.name = "李明".into();
+    let f = merge::changed_fields(None, (&c, false));
+    assert_eq!(f, vec!["person.name"], "{f:?}");
+}
