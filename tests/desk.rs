@@ -484,3 +484,51 @@ fn a_cancelled_package_leaves_nothing() {
     }
     let _ = Case::new();
 }
+
+/// A full disk (a real 1 MiB tmpfs, when this runs as root): the package stops with a Chinese
+/// message that says the disk is full and names the file, and leaves nothing on the disk.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_package_on_a_full_disk_leaves_nothing_and_says_so() {
+    let (dir, mut store) = temp_store();
+    store.set_unit("贵州省").unwrap();
+    let src = dir.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    let ids = cases(&mut store, 3, Some(&src));
+    for id in &ids {
+        store.set_opinion(*id, Some(Opinion::Agree)).unwrap();
+    }
+    let plan = package::plan(&store, today()).unwrap();
+    let mnt = dir.path().join("U盘");
+    std::fs::create_dir_all(&mnt).unwrap();
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=1m", "tmpfs"])
+        .arg(&mnt)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("cannot mount a tmpfs here: full-disk package not tested");
+        return;
+    }
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let e = package::write_package(
+            &store.library(),
+            &plan,
+            &mnt.join("报送材料"),
+            &Options::default(),
+            &mut |_| {},
+            &AtomicBool::new(false),
+        )
+        .unwrap_err();
+        let text = e.to_string();
+        assert!(matches!(e, PackageError::Io { .. }), "{e:?}");
+        assert!(text.contains("磁盘已满"), "{text}");
+        assert!(text.contains("报送材料"), "{text}");
+        assert_eq!(std::fs::read_dir(&mnt).unwrap().count(), 0, "{text}");
+    }));
+    let _ = std::process::Command::new("umount").arg(&mnt).status();
+    if let Err(panic) = result {
+        std::panic::resume_unwind(panic);
+    }
+}
