@@ -39,7 +39,10 @@ pub use location::{DataLocation, PORTABLE_DATA_DIR, PORTABLE_MARKER};
 pub use lock::LOCK_WAIT;
 pub use migrations::{migrate_to, LATEST_VERSION};
 pub use province::{outside_unit, Desk, DeskCase, LibraryInfo, Opinion};
-pub use revs::{merge_id, HistoryEntry, Outcome, Plan, Revision, COALESCE_WINDOW_SECS};
+pub use revs::{
+    merge_id, CaseConflicts, ChoiceView, ConflictView, HistoryEntry, Outcome, Plan, Revision,
+    COALESCE_WINDOW_SECS,
+};
 
 /// Identifies our databases (PRAGMA application_id): "TBAO".
 pub const APPLICATION_ID: i32 = 0x5442_414F;
@@ -175,6 +178,8 @@ pub struct CaseSummary {
     pub printed_at: Option<String>,
     /// The case changed after its 推荐表 was generated: the printed one is out of date.
     pub printed_stale: bool,
+    /// Open conflicts of its head (fields changed differently in two offices): "有冲突".
+    pub conflicts: usize,
 }
 
 /// Another case of, apparently, the same person.
@@ -784,7 +789,7 @@ impl Store {
             .conn
             .prepare_cached(
                 "SELECT id, name, title, region, account, status, completeness, errors, warnings,
-                        updated_at, missing, printed_at, coalesce(printed_rev != head, 0)
+                        updated_at, missing, printed_at, coalesce(printed_rev != head, 0), conflicts
                  FROM cases
                  WHERE (deleted_at IS NOT NULL) = ?1
                    AND (?2 IS NULL OR status = ?2)
@@ -820,6 +825,7 @@ impl Store {
                         same_person: Vec::new(),
                         printed_at: r.get(11)?,
                         printed_stale: r.get(12)?,
+                        conflicts: r.get::<_, i64>(13)?.max(0) as usize,
                     })
                 },
             )

@@ -69,6 +69,40 @@ pub struct HistoryEntry {
     pub exported: bool,
 }
 
+/// One competing value of a conflicting field.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChoiceView {
+    pub value: serde_json::Value,
+    /// What a person reads: the text, a file's name, 已删除/保留.
+    pub text: String,
+    pub words: usize,
+    /// The offices whose latest revisions hold it.
+    pub offices: Vec<String>,
+    pub revs: Vec<String>,
+    /// This office's own value.
+    pub mine: bool,
+}
+
+/// A conflicting field of a case, to decide.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConflictView {
+    pub field: String,
+    pub label: String,
+    /// The value both started from (empty without a common revision).
+    pub base_text: String,
+    /// Every value is a text: an edited third text may be taken.
+    pub editable: bool,
+    pub choices: Vec<ChoiceView>,
+}
+
+/// A case with its open conflicts.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseConflicts {
+    pub id: CaseId,
+    pub name: String,
+    pub conflicts: Vec<ConflictView>,
+}
+
 /// What an import would do to one case (and then did).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -487,6 +521,49 @@ impl Store {
                     .is_some_and(|r| r.device == self.identity.device)
             })
         })
+    }
+
+    /// A conflict as the app and the CLI show it: each value's text, 字数 and offices, which
+    /// one is this office's, and whether the values are texts one can edit into a third.
+    pub fn conflict_view(&self, c: &Conflict) -> ConflictView {
+        let mine = self.my_choice(c);
+        ConflictView {
+            field: c.field.clone(),
+            label: c.label.clone(),
+            base_text: merge::display(&c.field, &c.base),
+            editable: c.choices.iter().all(|ch| ch.value.is_string()),
+            choices: c
+                .choices
+                .iter()
+                .enumerate()
+                .map(|(i, ch)| ChoiceView {
+                    value: ch.value.clone(),
+                    text: merge::display(&c.field, &ch.value),
+                    words: merge::word_count(&ch.value),
+                    offices: ch
+                        .offices
+                        .iter()
+                        .filter(|o| !o.trim().is_empty())
+                        .cloned()
+                        .collect(),
+                    revs: ch.revs.clone(),
+                    mine: Some(i) == mine,
+                })
+                .collect(),
+        }
+    }
+
+    /// Every case with open conflicts, each conflict as [`Store::conflict_view`] shows it.
+    pub fn conflict_views(&self) -> Result<Vec<CaseConflicts>, StoreError> {
+        Ok(self
+            .cases_with_conflicts()?
+            .into_iter()
+            .map(|(id, name, cs)| CaseConflicts {
+                id,
+                name,
+                conflicts: cs.iter().map(|c| self.conflict_view(c)).collect(),
+            })
+            .collect())
     }
 
     /// Resolves one conflicting field of a case with `value` (a choice's value, or an edited

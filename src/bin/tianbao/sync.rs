@@ -4,7 +4,6 @@ use crate::error::CliError;
 use crate::run::{ok, open, open_read_only, resolve, to_json, Output};
 use std::path::{Path, PathBuf};
 use tianbao::bundle::{self, ExportOptions};
-use tianbao::merge;
 
 /// The passphrase in a file (its first line, without the line break).
 fn passphrase(file: Option<&Path>) -> Result<Option<String>, CliError> {
@@ -193,67 +192,39 @@ pub fn run_history(db: Option<PathBuf>, id: &str, json: bool) -> Result<Output, 
 
 pub fn run_conflicts(db: Option<PathBuf>, json: bool) -> Result<Output, CliError> {
     let store = open_read_only(db)?;
-    let all = store.cases_with_conflicts()?;
+    let all = store.conflict_views()?;
     if json {
-        let v: Vec<_> = all
-            .iter()
-            .map(|(id, name, cs)| {
-                serde_json::json!({
-                    "id": id,
-                    "name": name,
-                    "conflicts": cs.iter().map(|c| {
-                        let mine = store.my_choice(c);
-                        serde_json::json!({
-                            "field": c.field,
-                            "label": c.label,
-                            "base": c.base,
-                            "mine": mine,
-                            "choices": c.choices.iter().map(|ch| serde_json::json!({
-                                "value": ch.value,
-                                "text": merge::display(&c.field, &ch.value),
-                                "words": merge::word_count(&ch.value),
-                                "offices": ch.offices,
-                                "revs": ch.revs,
-                            })).collect::<Vec<_>>(),
-                        })
-                    }).collect::<Vec<_>>(),
-                })
-            })
-            .collect();
-        return ok(to_json(&v));
+        return ok(to_json(&all));
     }
     if all.is_empty() {
         return ok("没有待处理的冲突。".into());
     }
     let mut out = String::new();
-    for (id, name, cs) in &all {
+    for case in &all {
         out.push_str(&format!(
             "{}  {}：{} 处冲突\n",
-            &id.to_string()[..8],
-            name,
-            cs.len()
+            &case.id.to_string()[..8],
+            case.name,
+            case.conflicts.len()
         ));
-        for c in cs {
-            let mine = store.my_choice(c);
+        for c in &case.conflicts {
             out.push_str(&format!("  {}（{}）\n", c.label, c.field));
-            for (i, ch) in c.choices.iter().enumerate() {
-                let who = if Some(i) == mine {
+            for ch in &c.choices {
+                let who = if ch.mine {
                     "本单位".to_string()
                 } else {
-                    ch.offices
-                        .iter()
-                        .filter(|o| !o.is_empty())
-                        .cloned()
-                        .collect::<Vec<_>>()
-                        .join("、")
+                    ch.offices.join("、")
                 };
-                let text = merge::display(&c.field, &ch.value);
-                let short: String = text.chars().take(60).collect();
+                let short: String = ch.text.chars().take(60).collect();
                 out.push_str(&format!(
                     "    [{who}] {} 字：{}{}\n",
-                    merge::word_count(&ch.value),
+                    ch.words,
                     short,
-                    if short.len() < text.len() { "…" } else { "" }
+                    if short.len() < ch.text.len() {
+                        "…"
+                    } else {
+                        ""
+                    }
                 ));
             }
         }
