@@ -6,6 +6,7 @@ import { createList } from './list.js';
 import { createEditor } from './editor.js';
 import { createDocx } from './docx.js';
 import { createProvince } from './province.js';
+import { createExchange } from './exchange.js';
 import { onFileDrop } from './native.js';
 import { errorText } from './format.js';
 
@@ -83,6 +84,8 @@ async function main() {
   });
   const list = createList({
     onGenerate: (cases) => docx.askMany(cases),
+    onConflicts: (s) => exchange.showConflicts(s.id, s.name),
+    onHistory: (s) => exchange.showHistory(s.id, s.name),
     /** `created`: a case just made (not in the store's list yet); `summary`: its list row. */
     onOpen: async (id, { created = null, summary = null } = {}) => {
       try {
@@ -96,6 +99,8 @@ async function main() {
       }
     },
   });
+
+  const exchange = createExchange({ list, onChanged: () => list.refresh() });
 
   document.addEventListener('keydown', (e) => {
     if (document.body.dataset.view !== 'list-view') return;
@@ -149,6 +154,11 @@ async function main() {
     checkSubmission: () => province.check(),
     writeSummary: (path) => province.writeSummary(path),
     writePackage: (dir, partBytes) => province.writePackage(dir, partBytes),
+    exportBundle: (path, opts) => exchange.exportTo(path, opts),
+    /** Opens the preview dialog (the test clicks 导入 / 取消); resolves when it is decided. */
+    importBundle: (path, passphrase) => exchange.importPath(path, passphrase),
+    showConflicts: (id, name) => exchange.showConflicts(id, name),
+    showHistory: (id, name) => exchange.showHistory(id, name),
   };
 
   $('#office-form').addEventListener('submit', async (e) => {

@@ -8,7 +8,7 @@ import { shortTime, STATUS_LABEL } from './format.js';
 import { caseLabel, sortByName } from './labels.js';
 import { confirmDialog } from './dialog.js';
 
-export function createList({ onOpen, onGenerate }) {
+export function createList({ onOpen, onGenerate, onConflicts = () => {}, onHistory = () => {} }) {
   const rows = $('#case-rows');
   const empty = $('#list-empty');
   const search = $('#search');
@@ -66,6 +66,7 @@ export function createList({ onOpen, onGenerate }) {
       : [
           h('button', { type: 'button', class: 'small open', onclick: () => onOpen(s.id, { summary: s }) }, '打开'),
           h('button', { type: 'button', class: 'small', onclick: () => duplicate(s) }, '复制'),
+          h('button', { type: 'button', class: 'small history', title: '哪个单位、什么时候、改了哪些栏目', onclick: () => onHistory(s) }, '历史'),
           h('button', { type: 'button', class: 'small danger', onclick: () => remove(s) }, '删除'),
         ];
     const pick = trash
@@ -120,6 +121,15 @@ export function createList({ onOpen, onGenerate }) {
       }
       if (s.printed_stale) {
         out.push(h('span', { class: 'badge stale', title: `推荐表生成于 ${shortTime(s.printed_at)}，之后内容有改动` }, '推荐表需重新生成'));
+      }
+      if (s.conflicts) {
+        out.push(
+          h(
+            'button',
+            { type: 'button', class: 'small conflict-badge', title: '两个单位改了同一栏目：点此逐项选择', onclick: () => onConflicts(s) },
+            `有冲突 ${s.conflicts}`,
+          ),
+        );
       }
     }
     return out;
@@ -205,5 +215,5 @@ export function createList({ onOpen, onGenerate }) {
     }
   });
 
-  return { refresh, selectedCases };
+  return { refresh, selectedCases, count: () => shown.length };
 }

@@ -5,6 +5,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod desk;
+mod exchange;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -342,6 +343,7 @@ fn main() {
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .manage(state)
+        .manage(exchange::Exchange::default())
         .invoke_handler(tauri::generate_handler![
             app_info,
             list_cases,
@@ -375,6 +377,16 @@ fn main() {
             desk::write_summary,
             desk::package_folder_name,
             desk::write_package,
+            exchange::bundle_default_name,
+            exchange::bundle_encrypted,
+            exchange::export_bundle,
+            exchange::preview_bundle,
+            exchange::apply_bundle,
+            exchange::drop_bundle,
+            exchange::list_conflicts,
+            exchange::case_conflicts,
+            exchange::resolve_conflict,
+            exchange::case_history,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {
