@@ -123,9 +123,12 @@ async function main() {
   });
 
   // Files dropped on the window (Tauri gives their paths): onto a slot of the open case.
-  const onDrop = (e) => {
+  const onDrop = async (e) => {
     if (document.body.dataset.view === 'editor-view') editor.onDrop(e);
-    else if (e.type === 'drop') toast('要添加照片或图片，请先打开案例，再把文件拖到“材料”中对应的框里', { error: true });
+    else if (e.type === 'drop' && e.paths.length && e.paths.every((p) => /\.tianbao$/i.test(p))) {
+      // Bundles dropped on the list: each previewed, then imported on 导入.
+      for (const p of e.paths) await exchange.importPath(p).catch(() => {});
+    } else if (e.type === 'drop') toast('要添加照片或图片，请先打开案例，再把文件拖到“材料”中对应的框里；交换包（.tianbao）可以拖到案例列表上导入', { error: true });
   };
   onFileDrop(onDrop).catch((e) => console.warn('drag-drop', e));
 

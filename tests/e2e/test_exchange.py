@@ -176,15 +176,16 @@ def test_passphrase_reimport_and_a_foreign_file(ctx):
     assert "ok" in import_result(app)
     app.wait(lambda: "李明" in app.js("return document.getElementById('case-rows').innerText"), what="导入的案例")
 
-    # The same bundle again: nothing changes, and the dialog says so.
-    start_import(app, locked)
+    # The same bundle again, dropped on the list: nothing changes, and the dialog says so.
+    app.js("window.tianbao.drop({type: 'drop', paths: [arguments[0]], x: 200, y: 200}); return true;", locked)
     app.wait(lambda: app.find_all("#x-import-pass"), what="口令对话框")
     app.find("#x-import-pass").send_keys("施洞2024")
     app.find("#x-pass-ok").click()
     app.wait(lambda: "无变化" in dialog_text(app), timeout=60, what="再次导入的预览")
     assert not app.find_all("#x-apply")
     app.find("#x-cancel").click()
-    assert import_result(app) == {"ok": None}
+    app.wait(lambda: not app.find_all("#x-dialog"), what="预览关闭")
+    app.wait(lambda: "已经导入过" in toast_text(app), what="“已经导入过”的提示")
     assert len(app.find_all("#case-rows tr")) == 1
 
     # A foreign file: refused, the message names it; nothing imported.
