@@ -193,13 +193,19 @@ export function createExchange({ list, onChanged }) {
 
   // ---- 导入 -------------------------------------------------------------------------------------
 
+  /** 'new' | 'fast_forward' | 'unchanged' | 'merged' | 'conflict' | 'deleted_elsewhere'. */
+  function outcomeOf(c) {
+    const o = typeof c.outcome === 'string' ? c.outcome : Object.keys(c.outcome || {})[0] || '';
+    return o === 'merged' && c.conflicts.length ? 'conflict' : o;
+  }
+
   function previewTable(p) {
     const rows = p.cases.map((c) =>
       h(
         'tr',
-        { class: `o-${c.outcome}` },
+        { class: `o-${outcomeOf(c)}` },
         h('td', {}, c.name || '未命名案例'),
-        h('td', {}, OUTCOME[c.outcome] || c.outcome),
+        h('td', {}, OUTCOME[outcomeOf(c)] || outcomeOf(c)),
         h(
           'td',
           {},
@@ -245,7 +251,7 @@ export function createExchange({ list, onChanged }) {
       toast(errorText(e), { error: true, ms: 30000 });
       throw e;
     }
-    const nothing = preview.cases.every((c) => c.outcome === 'unchanged');
+    const nothing = preview.cases.every((c) => outcomeOf(c) === 'unchanged');
     const go = await modal(
       '导入交换包',
       (close) => [

@@ -90,6 +90,8 @@ def test_bundle_round_trip_conflict_history(ctx):
     app.wait(lambda: "有冲突" in dialog_text(app), timeout=30, what="导入预览")
     text = dialog_text(app)
     assert "台江县施洞镇" in text and "李明" in text and "基本情况介绍" in text, text
+    assert "object" not in text, text
+    assert app.js("return document.querySelector('#x-preview-table tbody tr td:nth-child(2)').innerText") == "有冲突"
     shot(app, "exchange-preview.png")
     app.find("#x-apply").click()
     r = import_result(app)
@@ -138,6 +140,7 @@ def test_bundle_round_trip_conflict_history(ctx):
     assert "ok" in r and r["ok"]["cases"] == 1, r
     assert os.path.getsize(back) > 0
     out = json.loads(cli(town, "import", back, "--dry-run", "--json"))
+    out = out[0] if isinstance(out, list) else out  # one preview per file
     outcomes = {c["id"]: c["outcome"] for c in out["cases"]}
     assert outcomes[CASE_ID] == "fast_forward", out
 
