@@ -695,3 +695,14 @@ fn fuzz_findings_are_refused_cleanly() {
         }
     }
 }
+
+#[test]
+fn is_encrypted_tells_apart_and_names_a_missing_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let gone = dir.path().join("不在了.tianbao");
+    let e = bundle::is_encrypted(&gone).unwrap_err();
+    assert!(e.to_string().contains("不在了.tianbao"), "{e}");
+    let plain = dir.path().join("文本.tianbao");
+    std::fs::write(&plain, "不是加密的").unwrap();
+    assert!(!bundle::is_encrypted(&plain).unwrap());
+}

@@ -37,12 +37,7 @@ pub async fn bundle_default_name(state: State<'_, AppState>, count: usize) -> Cm
 /// before the preview).
 #[tauri::command]
 pub async fn bundle_encrypted(path: PathBuf) -> CmdResult<bool> {
-    bundle::crypt::is_encrypted(&path).map_err(|e| {
-        format!(
-            "无法读取“{}”：{e}。请确认文件还在、U盘没有拔出。",
-            path.display()
-        )
-    })
+    bundle::is_encrypted(&path).map_err(msg)
 }
 
 /// Writes the cases (`ids`; empty = every case not in the 回收站) into a bundle at `path`.

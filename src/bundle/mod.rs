@@ -91,6 +91,12 @@ pub enum BundleError {
     Store(#[from] StoreError),
 }
 
+/// Whether the file at `path` is a passphrase-protected bundle (the app asks for the passphrase
+/// before the preview); an unreadable file gets the bundle's own message.
+pub fn is_encrypted(path: &std::path::Path) -> Result<bool, BundleError> {
+    crypt::is_encrypted(path).map_err(|e| BundleError::read(&shown(path), &e))
+}
+
 impl BundleError {
     pub(crate) fn read(file: &str, e: &std::io::Error) -> BundleError {
         let kind = crate::fsx::classify(e);
