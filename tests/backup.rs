@@ -121,6 +121,54 @@ fn rotation_keeps_7_daily_and_4_weekly_under_a_fake_clock() {
 }
 
 #[test]
+fn backups_in_one_second_are_numbered_after_each_other_and_the_newest_survives_rotation() {
+    // An import, a merge and a restore in quick succession land in one second: each new backup
+    // must sort as the newest (numbered after every earlier one of that second, whatever its
+    // reason), so rotation never deletes the backup just made.
+    let (_d, p) = temp_db();
+    let mut store = Store::open(&p).unwrap();
+    named(&mut store, "李明");
+    let now = t("2026-11-29 14:25");
+    let reasons = [
+        BackupReason::Import,
+        BackupReason::Manual,
+        BackupReason::Import,
+        BackupReason::Restore,
+        BackupReason::Import,
+        BackupReason::Import,
+        BackupReason::Manual,
+        BackupReason::Import,
+        BackupReason::Import,
+        BackupReason::Import,
+        BackupReason::Import,
+        BackupReason::Import,
+    ];
+    for (i, reason) in reasons.into_iter().enumerate() {
+        named(&mut store, &format!("案例{i}"));
+        let b = store.backup_at(reason, now).unwrap();
+        assert_eq!(
+            b.seq as usize,
+            i + 1,
+            "backup {i} numbered after the others"
+        );
+        assert!(b.path.exists(), "backup {i} ({}) was rotated away", b.file);
+        let list = list_backups(&p).unwrap();
+        assert_eq!(list[0].file, b.file, "backup {i} is listed as the newest");
+        assert_eq!(list[0].cases, Some(i as i64 + 2), "{:#?}", files(&p));
+        assert!(
+            list.len() <= 3,
+            "rotation keeps the 3 newest of one day: {:#?}",
+            files(&p)
+        );
+    }
+    // Numbers past 9 sort by value, not by text ("-10" after "-9").
+    let list = list_backups(&p).unwrap();
+    let seqs: Vec<u32> = list.iter().map(|b| b.seq).collect();
+    assert_eq!(seqs, vec![12, 11, 10]);
+    assert_eq!(list[0].file, "tianbao-20261129-142500-import-12.db");
+}
+
+#[test]
 fn a_migration_is_preceded_by_a_backup_of_the_older_database() {
     let (_d, p) = temp_db();
     {

@@ -17,7 +17,7 @@
 //! The time in a backup's name is local time; the file's own content says how many cases it has.
 
 use super::{fs_error, io_error, sql_error, Store, StoreError};
-use chrono::{Datelike, Local, NaiveDateTime};
+use chrono::{Datelike, Local, NaiveDateTime, Timelike};
 use rusqlite::{Connection, OpenFlags};
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -93,8 +93,9 @@ pub struct BackupInfo {
     pub problem: Option<String>,
     #[serde(skip)]
     time: NaiveDateTime,
+    /// Its number among the backups made in the same second (1, 2, …): the order of the list.
     #[serde(skip)]
-    seq: u32,
+    pub seq: u32,
 }
 
 const NAME_TIME: &str = "%Y%m%d-%H%M%S";
@@ -256,17 +257,34 @@ pub fn rotate(db: &Path) -> Result<Vec<PathBuf>, StoreError> {
     Ok(gone)
 }
 
-/// A fresh, unused path for a backup made at `now` for `reason`.
-fn new_path(db: &Path, now: NaiveDateTime, reason: BackupReason) -> PathBuf {
-    let dir = backup_dir(db);
+/// A fresh path for a backup made at `now` for `reason`, and its number within that second:
+/// after every backup of the same second, whatever its reason (not the first free name:
+/// rotation may have deleted an earlier one of this second, and a reused number would sort as
+/// the oldest and be rotated away at once).
+fn new_path(
+    db: &Path,
+    now: NaiveDateTime,
+    reason: BackupReason,
+) -> Result<(PathBuf, u32), StoreError> {
     let base = format!("{}-{}-{}", stem_of(db), now.format(NAME_TIME), reason.tag());
-    let mut p = dir.join(format!("{base}.db"));
-    let mut n = 2;
-    while p.exists() {
-        p = dir.join(format!("{base}-{n}.db"));
+    let second = now.with_nanosecond(0).unwrap_or(now);
+    let mut n = scan(db)?
+        .iter()
+        .filter(|b| b.time == second)
+        .map(|b| b.seq)
+        .max()
+        .unwrap_or(0)
+        + 1;
+    let dir = backup_dir(db);
+    let name = |n: u32| match n {
+        1 => dir.join(format!("{base}.db")),
+        n => dir.join(format!("{base}-{n}.db")),
+    };
+    // A file of that name that is not a backup we can read (renamed by hand): never overwrite it.
+    while name(n).exists() {
         n += 1;
     }
-    p
+    Ok((name(n), n))
 }
 
 /// Writes a consistent copy of the database `conn` has open into the backup folder of `db`,
@@ -281,7 +299,7 @@ fn backup_conn(
     let dir = backup_dir(db);
     let shown = dir.display().to_string();
     crate::fsx::create_dir_private(&dir).map_err(|e| io_error(&shown, e))?;
-    let path = new_path(db, now, reason);
+    let (path, seq) = new_path(db, now, reason)?;
     let tmp = path.with_extension("db.partial");
     let _ = std::fs::remove_file(&tmp);
     let tmp_str = tmp.to_str().ok_or_else(|| StoreError::Open {
@@ -317,7 +335,7 @@ fn backup_conn(
         ok: true,
         problem: None,
         time: now,
-        seq: 0,
+        seq,
     })
 }
 
@@ -483,11 +501,13 @@ mod tests {
 
     #[test]
     fn names_round_trip() {
-        let p = new_path(
+        let (p, seq) = new_path(
             Path::new("/x/tianbao.db"),
             t("2026-11-29 14:25"),
             BackupReason::Import,
-        );
+        )
+        .unwrap();
+        assert_eq!(seq, 1);
         let f = p.file_name().unwrap().to_str().unwrap();
         assert_eq!(f, "tianbao-20261129-142500-import.db");
         assert_eq!(
