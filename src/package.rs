@@ -21,7 +21,10 @@
 //!    Progress is reported before each step; `cancel` is looked at between steps.
 
 use crate::campaign::Campaign;
-use crate::docx::{docx_file_name, safe_file_part, write_case_docx, DocxError, Progress};
+use crate::docx::{
+    cache_print_pictures_backwards, docx_file_name, safe_file_part, write_case_docx, DocxError,
+    Progress,
+};
 use crate::fsx::{sync_dir, write_atomic, AtomicFile, FsError};
 use crate::media::human_size;
 use crate::media::Library;
@@ -33,7 +36,7 @@ use serde::Serialize;
 use std::fs;
 use std::io::Seek;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// Default largest zip part (and so e-mail attachment): 45 MB, under the 50 MB most mail
 /// services accept.
@@ -604,42 +607,25 @@ fn build(
     b.write(&docx_name, &docx)?;
     let common = vec![xlsx_name.clone(), docx_name.clone()];
 
-    // 2. one folder per case
-    let mut case_files: Vec<Vec<String>> = Vec::new();
-    for (i, case) in plan.cases.iter().enumerate() {
-        b.step(&case.label())?;
-        let folder = case_folder(i + 1, case);
-        let before = b.files.len();
-        let docx_rel = format!("{folder}/{}", docx_file_name(i + 1, case));
-        let path = tmp.join(&docx_rel);
-        fs::create_dir_all(tmp.join(&folder)).map_err(|e| b.io(&tmp.join(&folder), e))?;
-        let w = write_case_docx(files, case, &path)?;
-        b.files.push(PackageFile {
-            path: docx_rel,
-            bytes: w.bytes,
-        });
-        let m = &case.media;
-        for (a, stem) in [
-            (&m.id_front, "身份证_人像面"),
-            (&m.id_back, "身份证_国徽面"),
-            (&m.photo, "个人形象照片"),
-        ] {
-            let Some(a) = a else { continue };
-            let src = blobs
-                .path_of(a.sent_sha256())
-                .filter(|p| p.is_file())
-                .ok_or_else(|| PackageError::MissingBlob {
-                    case: case.label(),
-                    file: a.file_name.clone(),
-                })?;
-            b.copy(&format!("{folder}/{stem}.{}", extension(a)), &src)?;
+    // 2. one folder per case. A second thread prepares the print-size pictures of the cases
+    // ahead, from the last backwards, until it meets this loop (both cores at work).
+    let reached = AtomicUsize::new(0);
+    let done = AtomicBool::new(false);
+    let two_cores = std::thread::available_parallelism().map_or(1, |n| n.get()) > 1;
+    let case_files = std::thread::scope(|s| {
+        if two_cores {
+            s.spawn(|| {
+                cache_print_pictures_backwards(&plan.cases, files, |i| {
+                    i > reached.load(Ordering::SeqCst)
+                        && !done.load(Ordering::SeqCst)
+                        && !cancel.load(Ordering::SeqCst)
+                })
+            });
         }
-        b.write(
-            &format!("{folder}/视频链接.txt"),
-            video_text(case, campaign).as_bytes(),
-        )?;
-        case_files.push(b.files[before..].iter().map(|f| f.path.clone()).collect());
-    }
+        let r = case_folders(&mut b, files, plan, &blobs, &reached);
+        done.store(true, Ordering::SeqCst);
+        r
+    })?;
 
     // 3. 材料清单
     b.step("材料清单")?;
@@ -723,6 +709,56 @@ fn build(
         });
     }
     Ok((b.files, parts))
+}
+
+/// The folder of each case (its 推荐表, ID scans, photo, 视频链接.txt), in the order of the
+/// 汇总表; the files of each case, for the zip parts. `reached` tells the picture thread where
+/// this loop is.
+fn case_folders(
+    b: &mut Builder<'_>,
+    files: &Library,
+    plan: &Plan,
+    blobs: &crate::media::BlobStore,
+    reached: &AtomicUsize,
+) -> Result<Vec<Vec<String>>, PackageError> {
+    let tmp = b.tmp.clone();
+    let mut case_files: Vec<Vec<String>> = Vec::new();
+    for (i, case) in plan.cases.iter().enumerate() {
+        reached.store(i, Ordering::SeqCst);
+        b.step(&case.label())?;
+        let folder = case_folder(i + 1, case);
+        let before = b.files.len();
+        let docx_rel = format!("{folder}/{}", docx_file_name(i + 1, case));
+        let path = tmp.join(&docx_rel);
+        fs::create_dir_all(tmp.join(&folder)).map_err(|e| b.io(&tmp.join(&folder), e))?;
+        let w = write_case_docx(files, case, &path)?;
+        b.files.push(PackageFile {
+            path: docx_rel,
+            bytes: w.bytes,
+        });
+        let m = &case.media;
+        for (a, stem) in [
+            (&m.id_front, "身份证_人像面"),
+            (&m.id_back, "身份证_国徽面"),
+            (&m.photo, "个人形象照片"),
+        ] {
+            let Some(a) = a else { continue };
+            let src = blobs
+                .path_of(a.sent_sha256())
+                .filter(|p| p.is_file())
+                .ok_or_else(|| PackageError::MissingBlob {
+                    case: case.label(),
+                    file: a.file_name.clone(),
+                })?;
+            b.copy(&format!("{folder}/{stem}.{}", extension(a)), &src)?;
+        }
+        b.write(
+            &format!("{folder}/视频链接.txt"),
+            video_text(case, &plan.campaign).as_bytes(),
+        )?;
+        case_files.push(b.files[before..].iter().map(|f| f.path.clone()).collect());
+    }
+    Ok(case_files)
 }
 
 /// The size of the zip written just before its e-mail.

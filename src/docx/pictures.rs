@@ -58,3 +58,24 @@ pub fn prepare_pictures(case: &Case, library: &Library) -> Result<Vec<PrintPictu
     }
     Ok(out)
 }
+
+/// Puts the print-size pictures of `cases` into the attachment library's cache, from the last
+/// case backwards, while `go_on(index of the case)` says so. Run on a second thread while the
+/// caller writes the cases' 推荐表 in order from the first, it stops where the caller has got
+/// to: on two cores the pictures of a package — most of its work — take about half the time.
+/// Failures are left to the caller's own pass, which reports them.
+pub fn cache_print_pictures_backwards(
+    cases: &[Case],
+    library: &Library,
+    go_on: impl Fn(usize) -> bool,
+) {
+    let (w, h) = picture_box_px();
+    for (i, case) in cases.iter().enumerate().rev() {
+        for a in &case.media.pictures {
+            if !go_on(i) {
+                return;
+            }
+            let _ = library.fitted_jpeg(&a.sha256, w, h, PRINT_JPEG_QUALITY);
+        }
+    }
+}
