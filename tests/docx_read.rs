@@ -275,6 +275,68 @@ fn an_edit_made_in_word_becomes_a_new_revision() {
     assert_eq!(store.history(c.id).unwrap().len(), 2);
 }
 
+#[test]
+fn several_files_a_backup_first_progress_per_file_and_a_bad_one_does_not_stop_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = tianbao::store::Store::open(&dir.path().join("t.db")).unwrap();
+    let c = common::sample_case();
+    let bytes = tianbao::docx::case_docx(&store.library(), &c).unwrap();
+    let mut other = c.clone();
+    other.id = Case::new().id;
+    other.person.name = "王芳".into();
+    let other_bytes = tianbao::docx::case_docx(&store.library(), &other).unwrap();
+    let files = [
+        dir.path().join("李明.docx"),
+        dir.path().join("旧格式.doc"),
+        dir.path().join("王芳.docx"),
+    ];
+    std::fs::write(&files[0], &bytes).unwrap();
+    std::fs::write(&files[1], b"{\\rtf1\\ansi hello}").unwrap();
+    std::fs::write(&files[2], &other_bytes).unwrap();
+    let before = store.backups().unwrap().len();
+
+    let mut heard = Vec::new();
+    let out = store
+        .import_docx_many(&files, |p| heard.push((p.done, p.total, p.current.clone())))
+        .unwrap();
+
+    let backups = store.backups().unwrap();
+    assert_eq!(backups.len(), before + 1, "one backup before the batch");
+    assert!(backups
+        .iter()
+        .any(|b| b.reason == tianbao::store::BackupReason::Import));
+    assert_eq!(
+        heard,
+        vec![
+            (0, 3, "李明.docx".to_string()),
+            (1, 3, "旧格式.doc".to_string()),
+            (2, 3, "王芳.docx".to_string()),
+            (3, 3, String::new()),
+        ]
+    );
+    assert_eq!(out.len(), 3);
+    assert_eq!(out[0].case, "李明");
+    assert!(
+        out[1].error.as_deref().unwrap().contains("另存为"),
+        "{:?}",
+        out[1].error
+    );
+    assert_eq!(out[1].case_id, None);
+    assert_eq!(out[2].case, "王芳");
+    let listed = store.list_cases(&Default::default()).unwrap();
+    assert_eq!(listed.len(), 2);
+
+    // Nothing to import: no backup, only the end is heard.
+    let mut heard = Vec::new();
+    let none: [&std::path::Path; 0] = [];
+    assert!(store
+        .import_docx_many(&none, |p| heard.push(p.done))
+        .unwrap()
+        .is_empty());
+    assert_eq!(store.backups().unwrap().len(), before + 1);
+    assert_eq!(heard, vec![0]);
+}
+
 /// Replaces text inside word/document.xml of a .docx (as an edit in Word would).
 fn replace_in_docx(bytes: &[u8], pairs: &[(&str, &str)]) -> Vec<u8> {
     use std::io::{Read, Write};

@@ -7,6 +7,13 @@ export async function call(cmd, args = {}) {
   return core.invoke(cmd, args);
 }
 
+/** A command that reports progress: `onProgress(message)` hears each message of its channel. */
+function callWithProgress(cmd, args, onProgress) {
+  const ch = new window.__TAURI__.core.Channel();
+  ch.onmessage = onProgress;
+  return call(cmd, { ...args, onProgress: ch });
+}
+
 export const api = {
   appInfo: () => call('app_info'),
   listCases: (query) => call('list_cases', { query }),
@@ -36,12 +43,13 @@ export const api = {
   docxFileName: (c, index) => call('docx_file_name', { case: c, index }),
   generateDocx: (caseId, path) => call('generate_docx', { caseId, path }),
   /** `onProgress({done, total, current})` after each file. */
-  generateDocxMany: (ids, dir, onProgress) => {
-    const ch = new window.__TAURI__.core.Channel();
-    ch.onmessage = onProgress;
-    return call('generate_docx_many', { ids, dir, onProgress: ch });
-  },
+  generateDocxMany: (ids, dir, onProgress) => callWithProgress('generate_docx_many', { ids, dir }, onProgress),
   cancelGeneration: () => call('cancel_generation'),
+  /**
+   * 导入推荐表: one outcome per file ({path, case_id, case, revised, report, error});
+   * `onProgress({done, total, current})` before each file.
+   */
+  importDocx: (paths, onProgress) => callWithProgress('import_docx', { paths }, onProgress),
   // 省级汇总 (the provincial desk).
   deskView: () => call('desk_view'),
   setUnit: (unit) => call('set_unit', { unit }),
@@ -54,9 +62,5 @@ export const api = {
   writeSummary: (path) => call('write_summary', { path }),
   packageFolderName: () => call('package_folder_name'),
   /** `onProgress({done, total, current})` before each step. */
-  writePackage: (dir, partBytes, onProgress) => {
-    const ch = new window.__TAURI__.core.Channel();
-    ch.onmessage = onProgress;
-    return call('write_package', { dir, partBytes, onProgress: ch });
-  },
+  writePackage: (dir, partBytes, onProgress) => callWithProgress('write_package', { dir, partBytes }, onProgress),
 };

@@ -7,6 +7,8 @@ import { createEditor } from './editor.js';
 import { createDocx } from './docx.js';
 import { createProvince } from './province.js';
 import { createExchange } from './exchange.js';
+import { createImport } from './import.js';
+import { createListDrop } from './listdrop.js';
 import { onFileDrop } from './native.js';
 import { errorText } from './format.js';
 
@@ -82,25 +84,28 @@ async function main() {
     show('list-view');
     list.refresh();
   });
+  /** Opens case `id` from the list. `created`: a case just made (not in the store's list yet);
+   * `summary`: its list row. */
+  const openFromList = async (id, { created = null, summary = null } = {}) => {
+    try {
+      const kase = created || (await api.getCase(id));
+      lastOpened = id;
+      backTo = 'list-view';
+      show('editor-view');
+      await editor.open(kase, { fresh: Boolean(created), ...(summary || {}) });
+    } catch (e) {
+      reportError(e);
+    }
+  };
   const list = createList({
     onGenerate: (cases) => docx.askMany(cases),
     onConflicts: (s) => exchange.showConflicts(s.id, s.name),
     onHistory: (s) => exchange.showHistory(s.id, s.name),
-    /** `created`: a case just made (not in the store's list yet); `summary`: its list row. */
-    onOpen: async (id, { created = null, summary = null } = {}) => {
-      try {
-        const kase = created || (await api.getCase(id));
-        lastOpened = id;
-        backTo = 'list-view';
-        show('editor-view');
-        await editor.open(kase, { fresh: Boolean(created), ...(summary || {}) });
-      } catch (e) {
-        reportError(e);
-      }
-    },
+    onOpen: openFromList,
   });
 
   const exchange = createExchange({ list, onChanged: () => list.refresh() });
+  const importer = createImport({ onOpen: (id) => openFromList(id), onDone: () => list.refresh() });
 
   document.addEventListener('keydown', (e) => {
     if (document.body.dataset.view !== 'list-view') return;
@@ -122,14 +127,13 @@ async function main() {
     if (editor.current) await docx.askOne(editor.current);
   });
 
-  // Files dropped on the window (Tauri gives their paths): onto a slot of the open case.
-  const onDrop = async (e) => {
-    if (document.body.dataset.view === 'editor-view') editor.onDrop(e);
-    else if (e.type === 'drop' && e.paths.length && e.paths.every((p) => /\.tianbao$/i.test(p))) {
-      // Bundles dropped on the list: each previewed, then imported on 导入.
-      for (const p of e.paths) await exchange.importPath(p).catch(() => {});
-    } else if (e.type === 'drop') toast('要添加照片或图片，请先打开案例，再把文件拖到“材料”中对应的框里；交换包（.tianbao）可以拖到案例列表上导入', { error: true });
-  };
+  // Files dropped on the window (Tauri gives their paths): onto a slot of the open case; on the
+  // list, 推荐表 are imported as cases and 交换包 previewed and imported.
+  const listDrop = createListDrop({
+    importForms: (paths) => importer.importPaths(paths),
+    importBundle: (path) => exchange.importPath(path),
+  });
+  const onDrop = (e) => (document.body.dataset.view === 'editor-view' ? editor.onDrop(e) : listDrop(e));
   onFileDrop(onDrop).catch((e) => console.warn('drag-drop', e));
 
   // The functions behind the buttons, minus the native dialogs (which WebDriver cannot drive):
@@ -162,6 +166,8 @@ async function main() {
     importBundle: (path, passphrase) => exchange.importPath(path, passphrase),
     showConflicts: (id, name) => exchange.showConflicts(id, name),
     showHistory: (id, name) => exchange.showHistory(id, name),
+    /** 导入推荐表: resolves with one outcome per file once imported; the report stays open. */
+    importDocx: (paths) => importer.importPaths(paths),
   };
 
   $('#office-form').addEventListener('submit', async (e) => {

@@ -19,6 +19,9 @@ let queue = Promise.resolve();
  * @param {string} [o.cancel] default "取消"
  * @param {boolean} [o.danger] the action destroys something: red, and 取消 has the focus
  * @param {Array<{key: string, label: string, checked?: boolean}>} [o.choices]
+ * @param {(close: (value: any) => void) => Node|Node[]} [o.body] more content below the message
+ *   (e.g. a report with links); `close(value)` ends the dialog with `value` as its answer
+ * @param {boolean} [o.wide] for a long report: wider, its body scrolls
  */
 export function confirmDialog(o) {
   const run = queue.then(() => show(o));
@@ -31,7 +34,7 @@ export function messageDialog({ title, message, ok = '知道了' }) {
   return confirmDialog({ title, message, ok, cancel: null });
 }
 
-function show({ title, message, ok, cancel = '取消', danger = false, choices = null }) {
+function show({ title, message, ok, cancel = '取消', danger = false, choices = null, body = null, wide = false }) {
   return new Promise((resolve) => {
     const boxes = (choices || []).map((c) =>
       h('label', { class: 'check' }, h('input', { type: 'checkbox', dataset: { key: c.key }, checked: c.checked !== false }), ' ', c.label),
@@ -42,18 +45,20 @@ function show({ title, message, ok, cancel = '取消', danger = false, choices =
       .split(/\n+/)
       .filter((p) => p.trim())
       .map((p) => h('p', {}, p));
+    let closeWith; // set below: `body` may end the dialog with an answer of its own
+    const extra = body ? body((value) => closeWith(value)) : null;
     const dlg = h(
       'dialog',
-      { class: 'app-dialog', 'aria-labelledby': 'app-dialog-title', id: 'app-dialog' },
+      { class: `app-dialog${wide ? ' wide' : ''}`, 'aria-labelledby': 'app-dialog-title', id: 'app-dialog' },
       h('h2', { id: 'app-dialog-title' }, title),
-      h('div', { class: 'dialog-body' }, ...paras, boxes.length ? h('div', { class: 'choices' }, ...boxes) : null),
+      h('div', { class: 'dialog-body' }, ...paras, boxes.length ? h('div', { class: 'choices' }, ...boxes) : null, extra),
       h('div', { class: 'dialog-buttons' }, cancelBtn, okBtn),
     );
-    const done = (yes) => {
+    const done = (yes, given) => {
       if (open !== dlg) return;
       open = null;
-      let answer = yes;
-      if (yes && boxes.length) {
+      let answer = given === undefined ? yes : given;
+      if (given === undefined && yes && boxes.length) {
         answer = {};
         for (const b of boxes) {
           const cb = b.querySelector('input');
@@ -64,6 +69,7 @@ function show({ title, message, ok, cancel = '取消', danger = false, choices =
       dlg.remove();
       resolve(answer);
     };
+    closeWith = (value) => done(true, value);
     okBtn.addEventListener('click', () => done(true));
     if (cancelBtn) cancelBtn.addEventListener('click', () => done(false));
     dlg.addEventListener('cancel', (e) => {

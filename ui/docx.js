@@ -6,7 +6,7 @@
 // (the buttons ask for the path with a native dialog first); tests call them directly.
 
 import { api } from './api.js';
-import { h, $, toast, clearToast, reportError } from './dom.js';
+import { h, toast, reportError, showJob, setJob, hideJob } from './dom.js';
 import { confirmDialog } from './dialog.js';
 import * as native from './native.js';
 import { caseLabel } from './labels.js';
@@ -31,40 +31,23 @@ function rememberDir(dir) {
 
 /** @param {{onWritten?: (written: Array<{case_id: string}>) => void}} [o] */
 export function createDocx({ onWritten = () => {} } = {}) {
-  const job = $('#job');
   let running = false;
 
-  function showJob(text, { cancellable = false, value = null, max = null } = {}) {
-    clearToast(); // the result of an earlier run would read as this one's
-    const parts = [];
-    if (max) parts.push(h('progress', { max, value: value ?? 0, 'aria-hidden': 'true' }));
-    parts.push(h('span', { class: 'job-text' }, text));
-    if (cancellable) {
-      parts.push(
-        h(
-          'button',
-          {
-            type: 'button',
-            class: 'small',
-            id: 'job-cancel',
-            onclick: (e) => {
-              e.target.disabled = true;
-              e.target.textContent = '正在取消…';
-              api.cancelGeneration().catch(() => {});
-            },
-          },
-          '取消',
-        ),
-      );
-    }
-    job.replaceChildren(...parts);
-    job.hidden = false;
-  }
-
-  function hideJob() {
-    job.hidden = true;
-    job.replaceChildren();
-  }
+  const cancelButton = () =>
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'small',
+        id: 'job-cancel',
+        onclick: (e) => {
+          e.target.disabled = true;
+          e.target.textContent = '正在取消…';
+          api.cancelGeneration().catch(() => {});
+        },
+      },
+      '取消',
+    );
 
   function openActions(file) {
     return [
@@ -85,7 +68,8 @@ export function createDocx({ onWritten = () => {} } = {}) {
   async function asJob(text, opts, work) {
     if (busyGuard()) return null;
     running = true;
-    showJob(text, opts);
+    const { cancellable = false, ...bar } = opts;
+    showJob(text, { ...bar, buttons: cancellable ? [cancelButton()] : [] });
     try {
       return await work();
     } catch (e) {
@@ -114,11 +98,7 @@ export function createDocx({ onWritten = () => {} } = {}) {
     return asJob(`正在生成 1/${total}…`, { cancellable: true, value: 0, max: total }, async () => {
       const out = await api.generateDocxMany(ids, dir, (p) => {
         if (p.done >= p.total) return;
-        const text = `正在生成 ${p.done + 1}/${p.total}…${p.current ? `（${p.current}）` : ''}`;
-        const t = job.querySelector('.job-text');
-        const bar = job.querySelector('progress');
-        if (t) t.textContent = text;
-        if (bar) bar.value = p.done;
+        setJob(`正在生成 ${p.done + 1}/${p.total}…${p.current ? `（${p.current}）` : ''}`, p.done);
       });
       rememberDir(dir);
       onWritten(out.written);

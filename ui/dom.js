@@ -68,3 +68,33 @@ export function clearToast(id) {
 export function reportError(e, { prefix = '', ms = 10000 } = {}) {
   return toast(prefix + errorText(e), { error: true, ms });
 }
+
+/**
+ * The running job in the footer (生成推荐表, 导入推荐表, 交换包): its text, a progress bar when
+ * `max` is given, and `buttons` (e.g. 取消). An earlier toast is cleared: it would read as this
+ * job's result.
+ */
+export function showJob(text, { value = null, max = null, buttons = [] } = {}) {
+  clearToast();
+  const job = document.getElementById('job');
+  const parts = [];
+  if (max) parts.push(h('progress', { max, value: value ?? 0, 'aria-hidden': 'true' }));
+  parts.push(h('span', { class: 'job-text' }, text), ...buttons);
+  job.replaceChildren(...parts);
+  job.hidden = false;
+}
+
+/** Updates the job's text (and its bar, when it has one). */
+export function setJob(text, value = null) {
+  const job = document.getElementById('job');
+  const t = job.querySelector('.job-text');
+  const bar = job.querySelector('progress');
+  if (t) t.textContent = text;
+  if (bar && value != null) bar.value = value;
+}
+
+export function hideJob() {
+  const job = document.getElementById('job');
+  job.hidden = true;
+  job.replaceChildren();
+}

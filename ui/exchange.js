@@ -12,7 +12,7 @@
 // the e2e tests call them directly, as they do for the 推荐表.
 
 import { call } from './api.js';
-import { h, $, toast } from './dom.js';
+import { h, $, toast, showJob, hideJob } from './dom.js';
 import * as native from './native.js';
 import { errorText, humanSize, shortTime } from './format.js';
 
@@ -144,9 +144,7 @@ export function createExchange({ list, onChanged }) {
   async function exportTo(path, { ids = [], passphrase = '' } = {}) {
     if (guard()) return null;
     busy = true;
-    const job = $('#job');
-    job.replaceChildren(h('span', { class: 'job-text' }, '正在导出交换包…'));
-    job.hidden = false;
+    showJob('正在导出交换包…');
     try {
       const r = await call('export_bundle', { ids, path, passphrase: passphrase || null });
       remember(r.path);
@@ -160,8 +158,7 @@ export function createExchange({ list, onChanged }) {
       throw e;
     } finally {
       busy = false;
-      job.hidden = true;
-      job.replaceChildren();
+      hideJob();
     }
   }
 

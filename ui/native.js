@@ -18,6 +18,8 @@ export const FILTERS = {
   idScan: [{ name: '图片或 PDF（JPG、PNG、PDF、WebP、BMP）', extensions: exts(['jpg', 'jpeg', 'png', 'pdf', 'webp', 'bmp']) }],
   video: [{ name: '视频（MP4、MPG、MOV）', extensions: exts(['mp4', 'mpg', 'mpeg', 'mov']) }],
   docx: [{ name: 'Word 文档（.docx）', extensions: ['docx'] }],
+  // 导入推荐表: .doc and .wps can be picked too, and are then told to be saved as .docx.
+  form: [{ name: 'Word 推荐表（.docx、.doc、.wps）', extensions: exts(['docx', 'doc', 'wps']) }],
   // Last, so a HEIC photo or a .JPG on Linux can still be chosen (and then explained).
   any: [{ name: '所有文件', extensions: ['*'] }],
 };

@@ -6,6 +6,7 @@
 
 mod desk;
 mod exchange;
+mod import;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -387,6 +388,7 @@ fn main() {
             exchange::case_conflicts,
             exchange::resolve_conflict,
             exchange::case_history,
+            import::import_docx,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

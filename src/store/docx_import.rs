@@ -9,6 +9,7 @@
 
 use super::{Store, StoreError};
 use crate::docx::read::{read_docx, DocxRead, ReadReport};
+use crate::docx::Progress;
 use crate::model::{Attachment, CaseId};
 use serde::Serialize;
 use std::path::Path;
@@ -112,13 +113,36 @@ impl Store {
     }
 
     /// Imports several files, one after another; a file that cannot be read does not stop the
-    /// others.
-    /// A backup of the database is made first.
-    pub fn import_docx_many(&mut self, paths: &[&Path]) -> Result<Vec<Imported>, StoreError> {
+    /// others. A backup of the database is made first. `progress` hears before each file
+    /// (`done` files finished, `current` the file's name) and once at the end (`done == total`).
+    pub fn import_docx_many<P: AsRef<Path>>(
+        &mut self,
+        paths: &[P],
+        mut progress: impl FnMut(&Progress),
+    ) -> Result<Vec<Imported>, StoreError> {
         if !paths.is_empty() {
             self.backup_now(super::BackupReason::Import)?;
         }
-        paths.iter().map(|p| self.import_docx(p)).collect()
+        let total = paths.len();
+        let mut out = Vec::with_capacity(total);
+        for (done, p) in paths.iter().enumerate() {
+            let p = p.as_ref();
+            progress(&Progress {
+                done,
+                total,
+                current: p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+            });
+            out.push(self.import_docx(p)?);
+        }
+        progress(&Progress {
+            done: total,
+            total,
+            current: String::new(),
+        });
+        Ok(out)
     }
 
     fn is_deleted(&self, id: CaseId) -> Result<bool, StoreError> {

@@ -3,6 +3,8 @@
 
 Usage:
     forms.py make OUT_DIR          writes the forms, the hostile files and OUT_DIR/expect.json
+    forms.py forms OUT_DIR NAME…   writes only the forms NAME.docx (no hostile files) and their
+                                   expect.json (the app's e2e test imports them)
     forms.py check OUT_DIR BIN     imports every file with BIN (`tianbao case import-docx --json`),
                                    exports the cases and checks them against expect.json
 
@@ -598,13 +600,19 @@ def check(out, binary):
 
 def main():
     mode, out = sys.argv[1], Path(sys.argv[2])
-    if mode == "make":
+    if mode in ("make", "forms"):
+        wanted = set(sys.argv[3:])
         out.mkdir(parents=True, exist_ok=True)
         expect = {"forms": {}, "hostile": {}}
         for name, doc, e in forms():
+            if mode == "forms" and name not in wanted:
+                continue
             doc.save(str(out / f"{name}.docx"))
             expect["forms"][f"{name}.docx"] = e
-        for name, msg in hostile(out):
+        unknown = wanted - {n[:-5] for n in expect["forms"]}
+        if unknown:
+            sys.exit(f"forms.py: no form named {', '.join(sorted(unknown))}")
+        for name, msg in hostile(out) if mode == "make" else []:
             expect["hostile"][name] = msg
         (out / "expect.json").write_text(json.dumps(expect, ensure_ascii=False, indent=1), encoding="utf-8")
         print(f"{len(expect['forms'])} forms, {len(expect['hostile'])} hostile files in {out}")

@@ -273,13 +273,13 @@ fn run_case(command: CaseCommand, db: Option<PathBuf>, json: bool) -> Result<Out
             }
         }
         CaseCommand::ImportDocx { files } => {
-            let mut results = Vec::new();
-            let mut out = String::new();
-            for (i, f) in files.iter().enumerate() {
-                let r = store.import_docx(f)?;
-                out.push_str(&print::imported(i + 1, files.len(), &r));
-                results.push(r);
-            }
+            // A backup first; a file that cannot be read does not stop the others.
+            let results = store.import_docx_many(&files, |_| {})?;
+            let out: String = results
+                .iter()
+                .enumerate()
+                .map(|(i, r)| print::imported(i + 1, results.len(), r))
+                .collect();
             let failed = results.iter().filter(|r| r.error.is_some()).count();
             let text = if json {
                 to_json(&results)

@@ -1,0 +1,33 @@
+//! 导入推荐表: filled-in 推荐表 files (.docx, also typed by hand in Word or WPS) become cases —
+//! a thin command over `Store::import_docx_many` (a backup first, then one outcome per file:
+//! the case made or revised with what was found, left blank, missing or odd; or why the file
+//! was not imported, worded by the core).
+
+use std::path::PathBuf;
+
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Manager};
+use tianbao::docx::Progress;
+use tianbao::store::Imported;
+
+use crate::{blocking, msg, AppState, CmdResult};
+
+/// Imports the files at `paths` in that order; `on_progress` hears before each file and once
+/// at the end.
+#[tauri::command]
+pub async fn import_docx(
+    app: AppHandle,
+    paths: Vec<PathBuf>,
+    on_progress: Channel<Progress>,
+) -> CmdResult<Vec<Imported>> {
+    blocking(move || {
+        let state = app.state::<AppState>();
+        let mut store = state.store()?;
+        store
+            .import_docx_many(&paths, |p| {
+                let _ = on_progress.send(p.clone());
+            })
+            .map_err(msg)
+    })
+    .await
+}

@@ -1,0 +1,69 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sortDropped, otherFilesMessage } from '../listdrop.js';
+import { reportSummary, reportOrder } from '../import.js';
+
+test('a drop on the list is sorted by extension: 推荐表, 交换包, the rest', () => {
+  const paths = [
+    '/home/a/李明_推荐表.docx',
+    'C:\\填报\\王芳.DOCX',
+    '旧.doc',
+    '旧.WPS',
+    'x.docm',
+    'a.rtf',
+    '/u/台江县商务局_2024-05-10_3例.tianbao',
+    '照片.jpg',
+    '视频.mp4',
+    'docx',
+    '表.xlsx',
+    'a.docx.jpg',
+  ];
+  const { forms, bundles, other } = sortDropped(paths);
+  assert.deepEqual(forms, ['/home/a/李明_推荐表.docx', 'C:\\填报\\王芳.DOCX', '旧.doc', '旧.WPS', 'x.docm', 'a.rtf']);
+  assert.deepEqual(bundles, ['/u/台江县商务局_2024-05-10_3例.tianbao']);
+  assert.deepEqual(other, ['照片.jpg', '视频.mp4', 'docx', '表.xlsx', 'a.docx.jpg']);
+  assert.deepEqual(sortDropped(undefined), { forms: [], bundles: [], other: [] });
+});
+
+test('files the list does not take are named (at most three) with where they go', () => {
+  const one = otherFilesMessage(['/tmp/照片.jpg']);
+  assert.match(one, /^“照片\.jpg”不能拖到案例列表上/);
+  assert.match(one, /推荐表（\.docx/);
+  assert.match(one, /“材料”/);
+  const many = otherFilesMessage(['a.jpg', 'b.png', 'c.mp4', 'd.txt', 'e.pdf']);
+  assert.match(many, /^“a\.jpg”、“b\.png”、“c\.mp4” 等 5 个文件不能/);
+  assert.ok(!many.includes('d.txt'));
+});
+
+const ok = (extra = {}, report = {}) => ({
+  path: '/x/a.docx',
+  case_id: 'id',
+  case: '李明',
+  revised: false,
+  error: null,
+  ...extra,
+  report: { file: 'a.docx', generated: false, found: ['姓名'], empty: [], missing: [], notes: [], ...report },
+});
+
+test('the report says what became of the files and what to check', () => {
+  const s = reportSummary([
+    ok(),
+    ok({ revised: true }, { generated: true }),
+    ok({}, { missing: ['当前粉丝量'] }),
+    { path: '/x/old.doc', case_id: null, case: '', revised: false, error: '请另存为 .docx', report: { file: 'old.doc', generated: false, found: [], empty: [], missing: [], notes: [] } },
+  ]);
+  assert.equal(s.split('\n')[0], '共 4 个文件：新建案例 2 个，更新已有案例 1 个，未导入 1 个。');
+  assert.match(s.split('\n')[1], /^其中 1 个有空白、表中没有或需要核对的栏目/);
+  assert.equal(reportSummary([ok()]), '共 1 个文件：新建案例 1 个。\n导入的案例都是草稿，请打开核对后再标记完成。');
+  const none = reportSummary([{ ...ok(), error: '文件已损坏', case_id: null }]);
+  assert.equal(none, '共 1 个文件：未导入 1 个。');
+});
+
+test('the report lists files not imported first, then cases with gaps, then the rest', () => {
+  const a = ok({ path: 'a' });
+  const b = ok({ path: 'b' }, { notes: ['出生年月未能识别'] });
+  const c = { ...ok({ path: 'c' }), error: '另存为', case_id: null };
+  const d = ok({ path: 'd' }, { empty: ['民族'] });
+  const e = ok({ path: 'e' });
+  assert.deepEqual(reportOrder([a, b, c, d, e]).map((r) => r.path), ['c', 'b', 'd', 'a', 'e']);
+});
