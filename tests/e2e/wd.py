@@ -119,8 +119,12 @@ class Session:
         return self.cmd("POST", "/execute/sync", {"script": script, "args": list(args)})
 
     def js_async(self, script, *args, timeout=30):
-        """`script` gets its callback as the last argument."""
-        return self.cmd("POST", "/execute/async", {"script": script, "args": list(args)}, timeout=timeout)
+        """`script` gets its callback as the last argument; it may take `timeout` seconds (the
+        session's script timeout, 30 s in WebKit unless set, is set to that first)."""
+        if timeout != getattr(self, "_script_timeout", 30):
+            self.cmd("POST", "/timeouts", {"script": int(timeout * 1000)})
+            self._script_timeout = timeout
+        return self.cmd("POST", "/execute/async", {"script": script, "args": list(args)}, timeout=timeout + 10)
 
     def invoke(self, cmd, args=None):
         """Calls a Tauri command from the page; returns {'ok': value} or {'err': message}."""
