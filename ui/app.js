@@ -49,7 +49,10 @@ async function main() {
     onBack: () => {
       show(backTo);
       if (backTo === 'province-view') province.refresh();
-      else list.refresh(lastOpened);
+      else {
+        list.refresh(lastOpened);
+        importer.offerReport();
+      }
     },
   });
   let lastOpened = null;

@@ -88,10 +88,14 @@ export function reportItem(r, open) {
  */
 export function createImport({ onOpen, onDone }) {
   let running = false;
+  let last = null; // the last report: offered again when a case opened from it is left
+  let fromReport = false;
 
+  /** Shows the report of `results`; a case's name closes it and opens the case. */
   function showReport(results) {
+    last = results;
     const failed = results.filter((r) => r.error).length;
-    return confirmDialog({
+    confirmDialog({
       title: failed === results.length ? '推荐表未能导入' : '导入推荐表的结果',
       message: reportSummary(results),
       ok: '关闭',
@@ -99,7 +103,21 @@ export function createImport({ onOpen, onDone }) {
       wide: true,
       body: (close) =>
         h('ol', { class: 'import-list', id: 'import-list' }, reportOrder(results).map((r) => reportItem(r, (id) => close({ open: id })))),
+    }).then((answer) => {
+      fromReport = Boolean(answer && answer.open);
+      if (fromReport) onOpen(answer.open);
     });
+  }
+
+  /**
+   * Back on the list from a case opened from the report: offers the report again, so that the
+   * coordinator checks one imported case after the other.
+   */
+  function offerReport() {
+    if (!fromReport || !last) return;
+    fromReport = false;
+    const results = last;
+    toast('要继续核对其他导入的案例吗？', { action: { label: '回到导入结果', run: () => showReport(results) }, ms: 30000 });
   }
 
   /**
@@ -130,9 +148,7 @@ export function createImport({ onOpen, onDone }) {
       hideJob();
     }
     await onDone(results);
-    showReport(results).then((answer) => {
-      if (answer && answer.open) onOpen(answer.open);
-    });
+    showReport(results);
     return results;
   }
 
@@ -156,6 +172,7 @@ export function createImport({ onOpen, onDone }) {
   return {
     importPaths,
     pick,
+    offerReport,
     get running() {
       return running;
     },

@@ -84,10 +84,13 @@ def close_report(app):
 
 
 def test_import_forms_report_open_and_drop(ctx):
-    folder, expect = make_forms(ctx, "standard", "label-value-one-cell-missing", "region-one-string", "pictures")
+    folder, expect = make_forms(ctx, "standard", "label-value-one-cell-missing", "region-one-string", "pictures",
+                                "labels-spaced-colons-missing", "birth-missing")
     wang = renamed(os.path.join(folder, "standard.docx"), os.path.join(ctx.tmp, "王芳_推荐表.docx"), "王芳")
     zhao = renamed(os.path.join(folder, "label-value-one-cell-missing.docx"), os.path.join(ctx.tmp, "赵强.docx"), "赵强")
     qiqi = renamed(os.path.join(folder, "region-one-string.docx"), os.path.join(ctx.tmp, "其其格.docx"), "其其格·巴音")
+    sun = renamed(os.path.join(folder, "labels-spaced-colons-missing.docx"), os.path.join(ctx.tmp, "孙杰.docx"), "孙杰")
+    zhou = renamed(os.path.join(folder, "birth-missing.docx"), os.path.join(ctx.tmp, "周敏.docx"), "周敏")
     doc = old_doc(os.path.join(ctx.tmp, "旧格式.doc"))
 
     app = ctx.app()
@@ -102,33 +105,39 @@ def test_import_forms_report_open_and_drop(ctx):
 
     watch_job(app)
     t0 = time.monotonic()
-    r = seam(app, "importDocx", [wang, zhao, own, doc, qiqi])
+    r = seam(app, "importDocx", [wang, zhao, own, doc, qiqi, sun, zhou])
     took = time.monotonic() - t0
     assert "ok" in r, r
     res = {os.path.basename(x["path"]): x for x in r["ok"]}
-    print(f"    5 files imported through the app in {took:.2f} s")
+    print(f"    7 files imported through the app in {took:.2f} s")
     assert res["王芳_推荐表.docx"]["error"] is None and res["王芳_推荐表.docx"]["case"] == "王芳", res
     assert res["赵强.docx"]["report"]["missing"] == expect["label-value-one-cell-missing.docx"]["missing"], res
     assert res["01_李明_推荐表.docx"]["revised"] is True and res["01_李明_推荐表.docx"]["report"]["generated"] is True
     assert "另存为" in res["旧格式.doc"]["error"] and res["旧格式.doc"]["case_id"] is None, res
     jobs = app.js("return window.__jobTexts")
-    assert any(t.startswith("正在导入 1/5：王芳_推荐表.docx") for t in jobs), jobs
+    assert any(t.startswith("正在导入 1/7：王芳_推荐表.docx") for t in jobs), jobs
 
-    # The report: one block per file, in Chinese, the gaps and the .doc's message named.
+    # The report: one block per file, in Chinese, the gaps and the .doc's message named; the
+    # file not imported first, then the cases with gaps.
     d = dialog(app)
     assert d["title"] == "导入推荐表的结果", d
     text = d["text"]
-    assert "共 5 个文件：新建案例 3 个，更新已有案例 1 个，未导入 1 个。" in text, text
+    assert "共 7 个文件：新建案例 5 个，更新已有案例 1 个，未导入 1 个。" in text, text
+    assert "其中 3 个有空白、表中没有或需要核对的栏目" in text, text
     assert "表中没有：当前粉丝量、直播从业时间（年）" in text, text
+    assert "空白：出生年月、民族" in text, text
+    assert "请核对：" in text and "出生年月" in text.split("周敏.docx", 1)[1], text
     assert "旧格式.doc" in text and "未导入" in text and "另存为" in text, text
     assert "本程序生成的推荐表" in text and "更新了案例" in text, text
     for word in ("undefined", "null", "object", "Error"):
         assert word not in text, (word, text)
+    order = app.js("return [...document.querySelectorAll('#import-list .import-item')].map(li => li.dataset.file)")
+    assert order[0] == "旧格式.doc" and set(order[1:4]) == {"赵强.docx", "孙杰.docx", "周敏.docx"}, order
     shot(app, "import-report.png")
 
     # The list behind the report is already refreshed: four cases, one 李明.
     names = sorted(c["name"] for c in list_cases(app))
-    assert names == sorted(["李明", "王芳", "赵强", "其其格·巴音"]), names
+    assert names == sorted(["李明", "王芳", "赵强", "其其格·巴音", "孙杰", "周敏"]), names
     assert "其其格·巴音" in rows_text(app)
 
     # A case's name in the report opens it; what the form said is there, split as the reader
@@ -142,7 +151,12 @@ def test_import_forms_report_open_and_drop(ctx):
     app.wait(lambda: field(app, "person.name").prop("value") == "其其格·巴音", what="打开的案例")
     for path, want in expect["region-one-string.docx"]["expect"].items():
         assert field(app, path).prop("value") == want, (path, want)
+    # Back on the list, the report is offered again (to check the next case).
     back_to_list(app)
+    app.wait(lambda: "回到导入结果" in app.js("return document.getElementById('toast').innerText"), what="回到导入结果")
+    app.js("[...document.querySelectorAll('#toast button')].find(b => b.innerText === '回到导入结果').click(); return true;")
+    assert "共 7 个文件" in dialog(app)["text"]
+    close_report(app)
 
     # Dropped on the list: the 推荐表 imported (its pictures kept), the photo told where it goes.
     zhang = renamed(os.path.join(folder, "pictures.docx"), os.path.join(ctx.tmp, "张伟.docx"), "张伟")
