@@ -108,7 +108,7 @@ async function main() {
   });
 
   const exchange = createExchange({ list, onChanged: () => list.refresh() });
-  const importer = createImport({ onOpen: (id) => openFromList(id), onDone: () => list.refresh() });
+  const importer = createImport({ onOpen: (id) => openFromList(id), onDone: () => list.showAll() });
 
   document.addEventListener('keydown', (e) => {
     if (document.body.dataset.view !== 'list-view') return;

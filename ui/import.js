@@ -84,7 +84,7 @@ export function reportItem(r, open) {
 /**
  * @param {object} o
  * @param {(id: string) => void} o.onOpen            opens a case (from the report)
- * @param {(results: object[]) => Promise<void>} o.onDone  after the import (refresh the list)
+ * @param {(results: object[]) => Promise<void>} o.onDone  after the import (show every case)
  */
 export function createImport({ onOpen, onDone }) {
   let running = false;

@@ -215,5 +215,13 @@ export function createList({ onOpen, onGenerate, onConflicts = () => {}, onHisto
     }
   });
 
-  return { refresh, selectedCases, count: () => shown.length };
+  /** Every case again (search cleared, filter 全部): after cases were imported, so they show. */
+  function showAll() {
+    search.value = '';
+    filter = 'all';
+    for (const r of $$('input[name=filter]')) r.checked = r.value === 'all';
+    return refresh();
+  }
+
+  return { refresh, showAll, selectedCases, count: () => shown.length };
 }

@@ -103,6 +103,9 @@ def test_import_forms_report_open_and_drop(ctx):
     back_to_list(app)
     assert len(list_cases(app)) == 1
 
+    # A search typed before: the list shows every case after the import, the new ones too.
+    app.find("#search").send_keys("李明")
+    app.find('input[name=filter][value="draft"]').click()
     watch_job(app)
     t0 = time.monotonic()
     r = seam(app, "importDocx", [wang, zhao, own, doc, qiqi, sun, zhou])
@@ -138,7 +141,9 @@ def test_import_forms_report_open_and_drop(ctx):
     # The list behind the report is already refreshed: four cases, one 李明.
     names = sorted(c["name"] for c in list_cases(app))
     assert names == sorted(["李明", "王芳", "赵强", "其其格·巴音", "孙杰", "周敏"]), names
-    assert "其其格·巴音" in rows_text(app)
+    assert "其其格·巴音" in rows_text(app) and "周敏" in rows_text(app)
+    assert app.js("return document.getElementById('search').value") == ""
+    assert app.js("return document.querySelector('input[name=filter][value=\"all\"]').checked")
 
     # A case's name in the report opens it; what the form said is there, split as the reader
     # splits it (所在地区 typed as one string).
@@ -165,6 +170,7 @@ def test_import_forms_report_open_and_drop(ctx):
         f.write(b"\xff\xd8\xff\xe0not really a jpeg")
     app.js("window.tianbao.drop({type: 'over', paths: arguments[0], x: 300, y: 300}); return true;", [zhang, photo])
     assert app.js("return document.body.classList.contains('drop-over-list')")
+    shot(app, "import-drag-over.png")
     app.js("window.tianbao.drop({type: 'drop', paths: arguments[0], x: 300, y: 300}); return true;", [zhang, photo])
     d = dialog(app, timeout=60)
     assert "共 1 个文件：新建案例 1 个。" in d["text"], d
