@@ -26,23 +26,26 @@ export function reportSummary(results) {
   if (failed) parts.push(`未导入 ${failed} 个`);
   let text = `共 ${results.length} 个文件：${parts.join('，')}。`;
   if (made + revised) {
-    const toCheck = results.filter((r) => !r.error && hasGaps(r.report)).length;
+    const toCheck = results.filter(needsCheck).length;
     text += toCheck
-      ? `\n其中 ${toCheck} 个有空白、表中没有或需要核对的栏目（见下面各文件）。导入的案例都是草稿，请打开逐个核对后再标记完成。`
+      ? `\n其中 ${toCheck} 个需要核对（空白、表中没有、读不准的栏目或可能重复的人，见下面各文件）。导入的案例都是草稿，请打开逐个核对后再标记完成。`
       : '\n导入的案例都是草稿，请打开核对后再标记完成。';
   }
   return text;
 }
 
-/** What needs the coordinator first: files not imported, then cases with gaps, then the rest
+/** What needs the coordinator first: files not imported, then cases to check, then the rest
  * (each group in the order given). */
 export function reportOrder(results) {
-  const rank = (r) => (r.error ? 0 : hasGaps(r.report) ? 1 : 2);
+  const rank = (r) => (r.error ? 0 : needsCheck(r) ? 1 : 2);
   return [...results].sort((a, b) => rank(a) - rank(b));
 }
 
-function hasGaps(rep) {
-  return Boolean(rep && (rep.empty.length || rep.missing.length || rep.notes.length));
+/** An imported case with fields blank, missing or odd, or possibly a person already here. */
+function needsCheck(r) {
+  const rep = r.report;
+  if (r.error || !rep) return false;
+  return Boolean(rep.empty.length || rep.missing.length || rep.notes.length || (r.same && r.same.length));
 }
 
 /** The block of one file: `open(id)` is called when the case's name is clicked. */
@@ -60,7 +63,7 @@ export function reportItem(r, open) {
   const line = (cls, label, list) => (list.length ? h('p', { class: cls }, h('span', { class: 'k' }, `${label}：`), list.join('、')) : null);
   return h(
     'li',
-    { class: `import-item${hasGaps(rep) ? ' gaps' : ''}`, dataset: { file: name, caseId: r.case_id } },
+    { class: `import-item${needsCheck(r) ? ' gaps' : ''}`, dataset: { file: name, caseId: r.case_id } },
     h(
       'div',
       { class: 'import-head' },
@@ -70,6 +73,14 @@ export function reportItem(r, open) {
       h('button', { type: 'button', class: 'link case-link', title: '打开这个案例', onclick: () => open(r.case_id) }, `“${caseLabel({ name: r.case })}”`),
       rep.generated ? h('span', { class: 'tag' }, '本程序生成的推荐表') : null,
     ),
+    (r.same || []).length
+      ? h(
+          'p',
+          { class: 'import-same' },
+          h('span', { class: 'k' }, '可能重复：'),
+          `与${r.same.map((s) => `“${s.name}”（${s.reason}）`).join('、')}可能是同一人。同一份推荐表导入了两次时，请删除多余的一个；一人只报一份。`,
+        )
+      : null,
     line('import-missing', '表中没有', rep.missing),
     line('import-empty', '空白', rep.empty),
     rep.notes.length
@@ -148,8 +159,22 @@ export function createImport({ onOpen, onDone }) {
       hideJob();
     }
     await onDone(results);
-    showReport(results);
-    return results;
+    const shown = await withSamePerson(results);
+    showReport(shown);
+    return shown;
+  }
+
+  /** Adds to each imported case the cases it may be the same person as (`same`, the list's
+   * 同一人？ as the store flags it); the report is shown without them if the list cannot be read. */
+  async function withSamePerson(results) {
+    let flags = new Map();
+    try {
+      const all = await api.listCases({ text: '', status: null, trash: false });
+      flags = new Map(all.map((s) => [s.id, s.same_person || []]));
+    } catch {
+      /* the report without 可能重复 */
+    }
+    return results.map((r) => ({ ...r, same: (r.case_id && flags.get(r.case_id)) || [] }));
   }
 
   /** The button: pick files (several at once), import them. */

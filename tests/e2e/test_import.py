@@ -126,7 +126,7 @@ def test_import_forms_report_open_and_drop(ctx):
     assert d["title"] == "导入推荐表的结果", d
     text = d["text"]
     assert "共 7 个文件：新建案例 5 个，更新已有案例 1 个，未导入 1 个。" in text, text
-    assert "其中 3 个有空白、表中没有或需要核对的栏目" in text, text
+    assert "其中 3 个需要核对" in text, text
     assert "表中没有：当前粉丝量、直播从业时间（年）" in text, text
     assert "空白：出生年月、民族" in text, text
     assert "请核对：" in text and "出生年月" in text.split("周敏.docx", 1)[1], text
@@ -163,7 +163,8 @@ def test_import_forms_report_open_and_drop(ctx):
     assert "共 7 个文件" in dialog(app)["text"]
     close_report(app)
 
-    # Dropped on the list: the 推荐表 imported (its pictures kept), the photo told where it goes.
+    # Dropped on the list: the 推荐表 imported (its pictures kept), the photo told where it goes;
+    # 王芳's file a second time is imported again and said to be possibly the same person.
     zhang = renamed(os.path.join(folder, "pictures.docx"), os.path.join(ctx.tmp, "张伟.docx"), "张伟")
     photo = os.path.join(ctx.tmp, "照片.jpg")
     with open(photo, "wb") as f:
@@ -171,15 +172,19 @@ def test_import_forms_report_open_and_drop(ctx):
     app.js("window.tianbao.drop({type: 'over', paths: arguments[0], x: 300, y: 300}); return true;", [zhang, photo])
     assert app.js("return document.body.classList.contains('drop-over-list')")
     shot(app, "import-drag-over.png")
-    app.js("window.tianbao.drop({type: 'drop', paths: arguments[0], x: 300, y: 300}); return true;", [zhang, photo])
+    app.js("window.tianbao.drop({type: 'drop', paths: arguments[0], x: 300, y: 300}); return true;", [zhang, photo, wang])
     d = dialog(app, timeout=60)
-    assert "共 1 个文件：新建案例 1 个。" in d["text"], d
+    assert "共 2 个文件：新建案例 2 个。" in d["text"], d
+    assert "可能重复：与“王芳”（姓名和出生年月相同）可能是同一人" in d["text"], d
+    assert "王芳_推荐表.docx" in d["text"].split("可能重复：", 1)[0], "the possible duplicate first"
+
     assert not app.js("return document.body.classList.contains('drop-over-list')")
     toast = app.js("return document.getElementById('toast').innerText")
     assert "“照片.jpg”不能拖到案例列表上" in toast, toast
     shot(app, "import-drop.png")
     close_report(app)
     app.wait(lambda: "张伟" in rows_text(app), what="拖入的推荐表出现在列表中")
+    assert [c["name"] for c in list_cases(app)].count("王芳") == 2
     got = [c for c in list_cases(app) if c["name"] == "张伟"]
     assert len(got) == 1
     case = app.invoke("get_case", {"id": got[0]["id"]})["ok"]
