@@ -144,6 +144,8 @@ export function createImport({ onOpen, onDone }) {
       return null;
     }
     running = true;
+    const button = document.getElementById('import-docx');
+    if (button) button.disabled = true;
     const total = files.length;
     showJob(`正在导入 1/${total}：${native.baseName(files[0])}`, { value: 0, max: total });
     let results;
@@ -156,6 +158,7 @@ export function createImport({ onOpen, onDone }) {
       throw e;
     } finally {
       running = false;
+      if (button) button.disabled = false;
       hideJob();
     }
     await onDone(results);

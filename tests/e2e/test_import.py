@@ -231,10 +231,11 @@ def test_import_twenty_forms_with_pictures(ctx):
     r = app.js_async(
         "const done = arguments[arguments.length - 1];"
         "const a = window.tianbao.importDocx(arguments[0]);"
+        "const busy = document.getElementById('import-docx').disabled;"
         "const b = window.tianbao.importDocx(arguments[0]);"
-        "Promise.all([a, b]).then(([x, y]) => done([x.length, y]));",
+        "Promise.all([a, b]).then(([x, y]) => done([x.length, y, busy, document.getElementById('import-docx').disabled]));",
         files[:2],
     )
-    assert r == [2, None], r
+    assert r == [2, None, True, False], r
     toast = app.js("return document.getElementById('toast').innerText")
     assert "正在导入推荐表，请等这一批导入完" in toast, toast
