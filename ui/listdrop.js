@@ -23,14 +23,15 @@ export function sortDropped(paths) {
   return out;
 }
 
-/** What to say about files the list does not take (names them, at most three). */
+/** What to say about files the list does not take (names them, at most three), with a hint for
+ * what counties send: a folder or a .zip/.rar of 推荐表. */
 export function otherFilesMessage(other) {
   const names = other.slice(0, 3).map((p) => `“${baseName(p)}”`).join('、');
   const more = other.length > 3 ? ` 等 ${other.length} 个文件` : '';
-  return (
-    `${names}${more}不能拖到案例列表上：列表上可以拖入推荐表（.docx，导入为案例）或交换包（.tianbao）。` +
-    '要添加照片、图片或视频，请先打开案例，再把文件拖到“材料”中对应的框里。'
-  );
+  let hint = '要添加照片、图片或视频，请先打开案例，再把文件拖到“材料”中对应的框里。';
+  if (other.some((p) => /\.(zip|rar|7z)$/i.test(p))) hint = '压缩包请先解压，再把其中的推荐表（.docx）拖进来。' + hint;
+  else if (other.some((p) => !/\.[^.\\/]+$/.test(baseName(p)))) hint = '拖入的是文件夹吗？请打开它，选中其中的推荐表（.docx）再拖进来。' + hint;
+  return `${names}${more}不能拖到案例列表上：列表上可以拖入推荐表（.docx，导入为案例）或交换包（.tianbao）。${hint}`;
 }
 
 /**

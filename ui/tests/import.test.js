@@ -33,6 +33,10 @@ test('files the list does not take are named (at most three) with where they go'
   const many = otherFilesMessage(['a.jpg', 'b.png', 'c.mp4', 'd.txt', 'e.pdf']);
   assert.match(many, /^“a\.jpg”、“b\.png”、“c\.mp4” 等 5 个文件不能/);
   assert.ok(!many.includes('d.txt'));
+  assert.match(otherFilesMessage(['/u/台江县推荐表.zip']), /压缩包请先解压/);
+  assert.match(otherFilesMessage(['/u/台江县推荐表']), /拖入的是文件夹吗？/);
+  assert.match(otherFilesMessage(['C:\\填报\\施洞镇']), /拖入的是文件夹吗？/);
+  assert.ok(!/文件夹|压缩包/.test(one));
 });
 
 const ok = (extra = {}, report = {}) => ({
