@@ -7,6 +7,8 @@
 //! - [`AtomicFile`]: the same for content that is streamed (and whose final name may only be
 //!   known at the end, as for a blob named by its SHA-256).
 //! - [`sync_dir`]: makes a rename durable.
+//! - [`copy_overlapped`]: a streamed copy with the reading (and hashing) on this thread and the
+//!   writing on a second one, so that on two cores they overlap (bundles, staged files).
 //! - [`dir_writable`]: the one probe of whether a folder accepts new files.
 //! - [`classify`] / [`FsError`]: what went wrong, as an [`IoKind`] with the path it concerns.
 //!   Every area maps it into its own `thiserror` type, worded for the place (a photo being
@@ -324,6 +326,82 @@ impl Drop for AtomicFile {
     }
 }
 
+/// Which side of a [`copy_overlapped`] failed: the callers word them differently (a damaged
+/// source, a full disk).
+#[derive(Debug)]
+pub enum CopyError {
+    Read(io::Error),
+    Write(io::Error),
+}
+
+/// Chunks of a [`copy_overlapped`], and how many wait for the writer at most (memory stays
+/// under (IN_FLIGHT + 2) × CHUNK whatever the size copied).
+const COPY_CHUNK: usize = 1 << 20;
+const COPY_IN_FLIGHT: usize = 4;
+
+/// Copies `from` to `to`: this thread reads and shows every chunk to `inspect` (hashing,
+/// counting), a second thread writes. On two cores the hashing and the kernel's copying into
+/// the page cache overlap instead of taking turns (a bundle of 1 GB: the difference between
+/// ~0.5× and ~0.9× the rate of hashing alone). Returns the bytes copied; stops at the first
+/// error of either side.
+pub fn copy_overlapped<R, W>(
+    from: &mut R,
+    to: &mut W,
+    mut inspect: impl FnMut(&[u8]),
+) -> Result<u64, CopyError>
+where
+    R: io::Read + ?Sized,
+    W: Write + Send + ?Sized,
+{
+    use std::sync::mpsc;
+    let (full_tx, full_rx) = mpsc::sync_channel::<(Vec<u8>, usize)>(COPY_IN_FLIGHT);
+    let (empty_tx, empty_rx) = mpsc::channel::<Vec<u8>>();
+    std::thread::scope(|s| {
+        let writer = s.spawn(move || -> io::Result<()> {
+            for (buf, n) in full_rx {
+                to.write_all(&buf[..n])?;
+                let _ = empty_tx.send(buf);
+            }
+            Ok(())
+        });
+        let mut total = 0u64;
+        let read = loop {
+            let mut buf = empty_rx.try_recv().unwrap_or_else(|_| vec![0; COPY_CHUNK]);
+            let n = match fill(from, &mut buf) {
+                Ok(0) => break Ok(()),
+                Ok(n) => n,
+                Err(e) => break Err(e),
+            };
+            inspect(&buf[..n]);
+            total += n as u64;
+            if full_tx.send((buf, n)).is_err() {
+                break Ok(()); // the writer stopped: its error is the one to report
+            }
+        };
+        drop(full_tx);
+        let written = writer
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        read.map_err(CopyError::Read)?;
+        written.map_err(CopyError::Write)?;
+        Ok(total)
+    })
+}
+
+/// Reads until `buf` is full or the end (fewer, larger chunks for the writer).
+fn fill<R: io::Read + ?Sized>(from: &mut R, buf: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match from.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -386,5 +464,52 @@ mod tests {
         assert_eq!(fs::read_dir(d.path()).unwrap().count(), 0);
         assert!(dir_writable(d.path()));
         assert!(!dir_writable(&d.path().join("missing")));
+    }
+
+    #[test]
+    fn copy_overlapped_copies_every_byte_in_order_and_tells_the_failing_side() {
+        let data: Vec<u8> = (0..5 * COPY_CHUNK + 123)
+            .map(|i| (i * 7 % 251) as u8)
+            .collect();
+        let mut out = Vec::new();
+        let mut seen = 0usize;
+        let n = copy_overlapped(&mut data.as_slice(), &mut out, |c| seen += c.len()).unwrap();
+        assert_eq!(n as usize, data.len());
+        assert_eq!(seen, data.len());
+        assert_eq!(out, data);
+        // A reader that fails half-way: a read error.
+        struct Broken(usize);
+        impl io::Read for Broken {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                if self.0 == 0 {
+                    return Err(io::Error::other("坏道"));
+                }
+                let n = buf.len().min(self.0);
+                self.0 -= n;
+                Ok(n)
+            }
+        }
+        let r = copy_overlapped(&mut Broken(3 * COPY_CHUNK), &mut Vec::new(), |_| {});
+        assert!(matches!(r, Err(CopyError::Read(_))), "{r:?}");
+        // A writer that fails (a full disk): a write error, and the reader stops.
+        struct Full(usize);
+        impl Write for Full {
+            fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+                if self.0 < buf.len() {
+                    return Err(io::Error::from(ErrorKind::StorageFull));
+                }
+                self.0 -= buf.len();
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut endless = io::Read::take(io::repeat(1), u64::MAX);
+        let r = copy_overlapped(&mut endless, &mut Full(2 * COPY_CHUNK), |_| {});
+        match r {
+            Err(CopyError::Write(e)) => assert_eq!(classify(&e), IoKind::DiskFull),
+            other => panic!("{other:?}"),
+        }
     }
 }

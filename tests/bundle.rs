@@ -89,8 +89,25 @@ fn a_case_with_photos_travels_and_a_second_import_changes_nothing() {
         name.starts_with("台江县商务局_") && name.ends_with("_1例.tianbao"),
         "{name}"
     );
+    // A look first (`import --dry-run`): the same preview, no file written or left behind.
+    let names = |d: &Path| -> Vec<PathBuf> { snapshot(d).into_iter().map(|(p, _)| p).collect() };
+    let before = names(b.dir());
+    let look = bundle::check(&b.store, &p, None).unwrap();
+    assert_eq!(names(b.dir()), before);
+    let staged = bundle::preview(&b.store, &p, None).unwrap();
+    assert_eq!(
+        serde_json::to_value(&look).unwrap(),
+        serde_json::to_value(&staged.preview).unwrap()
+    );
+    drop(staged);
+    assert_eq!(
+        names(b.dir()),
+        before,
+        "the work folder goes with the preview"
+    );
     let pv = b.import(&p);
     assert_eq!(pv.new, 1);
+    assert_eq!(look.new, 1);
     let got = b.store.get_case(c.id).unwrap();
     assert_eq!(got, a.store.get_case(c.id).unwrap());
     assert!(b
@@ -659,8 +676,13 @@ fn hostile_bundles_are_refused_and_nothing_is_written() {
     let db_path = b.store.path().to_path_buf();
     let before = snapshot(b.dir());
     for (name, p, expect) in &cases {
+        // The look only (`import --dry-run`) refuses it with the same message.
+        let look = bundle::check(&b.store, p, None)
+            .expect_err(name)
+            .to_string();
         let e = bundle::import(&mut b.store, p, None).expect_err(name);
         let msg = e.to_string();
+        assert_eq!(look, msg, "{name}: check and import say the same");
         assert!(msg.contains(expect), "{name}: {msg}");
         assert!(
             msg.contains(&format!("{name}.tianbao")) || msg.contains(&file_entry),

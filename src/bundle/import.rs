@@ -197,6 +197,22 @@ pub fn preview(
     path: &Path,
     passphrase: Option<&str>,
 ) -> Result<Import, BundleError> {
+    plan_bundle(store, path, passphrase, true)
+}
+
+/// The same verification and plan, for a look only (`import --dry-run`): every byte is still
+/// read, counted, CRC-checked and hashed, but no attached file is staged (nothing can be
+/// applied from it, and a 2 GB bundle is not written out again).
+pub fn check(store: &Store, path: &Path, passphrase: Option<&str>) -> Result<Preview, BundleError> {
+    plan_bundle(store, path, passphrase, false).map(|i| i.preview)
+}
+
+fn plan_bundle(
+    store: &Store,
+    path: &Path,
+    passphrase: Option<&str>,
+    stage: bool,
+) -> Result<Import, BundleError> {
     let file = shown(path);
     let db_dir = crate::fsx::parent_of(store.path());
     let work = tempfile::Builder::new()
@@ -204,7 +220,7 @@ pub fn preview(
         .tempdir_in(&db_dir)
         .map_err(|e| BundleError::write(&shown(&db_dir), crate::fsx::FsError::new(&db_dir, e)))?;
     let blob_dir = store.blob_dir();
-    let stored = |sha: &str| blob_dir.join(&sha[..2]).join(sha).is_file();
+    let stored = |sha: &str| !stage || blob_dir.join(&sha[..2]).join(sha).is_file();
     let verified = read::open(path, passphrase, work.path(), &stored)?;
     let live: Vec<crate::model::Case> = store
         .list_cases(&ListQuery::default())?

@@ -26,7 +26,7 @@ pub mod write;
 
 pub use format::{Manifest, ManifestCase, ManifestEntry, FORMAT, VERSION};
 pub use import::{
-    apply, default_file_name, export, import, preview, ExportOptions, ExportReport, Import,
+    apply, check, default_file_name, export, import, preview, ExportOptions, ExportReport, Import,
     ImportReport, Preview, PreviewCase,
 };
 pub use read::{open, Verified};

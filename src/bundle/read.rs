@@ -18,8 +18,6 @@ use std::fs::File;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
-const CHUNK: usize = 64 * 1024;
-
 /// A bundle that passed every check.
 #[derive(Debug)]
 pub struct Verified {
@@ -462,7 +460,7 @@ fn read_entry(
     index: usize,
     name: &str,
     declared: u64,
-    sink: &mut dyn Write,
+    sink: &mut (dyn Write + Send),
     file: &str,
 ) -> Result<String, BundleError> {
     let damaged = |reason: String| BundleError::Damaged {
@@ -476,34 +474,30 @@ fn read_entry(
     })?;
     let mut limited = entry.take(declared.saturating_add(1));
     let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; CHUNK];
-    let mut count = 0u64;
-    loop {
-        let n = match limited.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => {
-                let msg = e.to_string();
-                return Err(if msg.to_ascii_lowercase().contains("checksum") {
-                    damaged("CRC 校验和不符".into())
-                } else if e.kind() == io::ErrorKind::UnexpectedEof {
-                    BundleError::Truncated {
-                        file: file.into(),
-                        detail: format!("条目“{name}”在中途结束"),
-                    }
-                } else {
-                    damaged(format!("无法解压：{msg}"))
-                });
-            }
-        };
-        count += n as u64;
-        if count > declared {
-            return Err(damaged(format!("内容比声明的 {declared} 字节更长")));
+    let count = match crate::fsx::copy_overlapped(&mut limited, sink, |c| hasher.update(c)) {
+        Ok(n) => n,
+        Err(crate::fsx::CopyError::Write(e)) => {
+            return Err(BundleError::write(
+                name,
+                crate::fsx::FsError::new(Path::new(name), e),
+            ))
         }
-        hasher.update(&buf[..n]);
-        sink.write_all(&buf[..n])
-            .map_err(|e| BundleError::write(name, crate::fsx::FsError::new(Path::new(name), e)))?;
+        Err(crate::fsx::CopyError::Read(e)) => {
+            let msg = e.to_string();
+            return Err(if msg.to_ascii_lowercase().contains("checksum") {
+                damaged("CRC 校验和不符".into())
+            } else if e.kind() == io::ErrorKind::UnexpectedEof {
+                BundleError::Truncated {
+                    file: file.into(),
+                    detail: format!("条目“{name}”在中途结束"),
+                }
+            } else {
+                damaged(format!("无法解压：{msg}"))
+            });
+        }
+    };
+    if count > declared {
+        return Err(damaged(format!("内容比声明的 {declared} 字节更长")));
     }
     if count < declared {
         return Err(BundleError::Truncated {

@@ -7,7 +7,7 @@ use super::{crypt, shown, BundleError};
 use crate::fsx::{AtomicFile, FsError};
 use crate::store::Revision;
 use sha2::{Digest, Sha256};
-use std::io::{self, BufWriter, Read, Write};
+use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use zip::write::SimpleFileOptions;
 use zip::CompressionMethod;
@@ -116,25 +116,18 @@ pub fn write(
             .map_err(zerr)?;
         zip.write_all(json).map_err(werr)?;
     }
-    let mut buf = vec![0u8; CHUNK];
     for ((sha, path), len) in contents.files.iter().zip(sizes) {
         let opts = stored.large_file(len >= u32::MAX as u64);
         zip.start_file(format::file_name(sha), opts).map_err(zerr)?;
         let mut input =
             std::fs::File::open(path).map_err(|e| local_damaged(sha, &e.to_string()))?;
         let mut hasher = Sha256::new();
-        let mut n_total = 0u64;
-        loop {
-            let n = match input.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(local_damaged(sha, &e.to_string())),
-            };
-            hasher.update(&buf[..n]);
-            zip.write_all(&buf[..n]).map_err(werr)?;
-            n_total += n as u64;
-        }
+        let n_total = match crate::fsx::copy_overlapped(&mut input, &mut zip, |c| hasher.update(c))
+        {
+            Ok(n) => n,
+            Err(crate::fsx::CopyError::Read(e)) => return Err(local_damaged(sha, &e.to_string())),
+            Err(crate::fsx::CopyError::Write(e)) => return Err(werr(e)),
+        };
         if n_total != len || crate::media::blobs::hex(&hasher.finalize()) != *sha {
             return Err(local_damaged(sha, "内容与保存时不符"));
         }

@@ -94,10 +94,10 @@ pub fn run_import(
     let mut previews = Vec::new();
     let mut text = String::new();
     for f in files {
-        let imp = bundle::preview(&store, f, pass.as_deref())?;
         let p = if dry_run {
-            imp.preview.clone()
+            bundle::check(&store, f, pass.as_deref())?
         } else {
+            let imp = bundle::preview(&store, f, pass.as_deref())?;
             bundle::apply(&mut store, imp)?
         };
         if !json {
