@@ -336,8 +336,6 @@ fn verify_zip(
                 .map_err(|e| BundleError::write(&shown(work), crate::fsx::FsError::new(&dst, e)))?;
             let got = read_entry(&mut zip, it.index, &it.name, it.size, &mut out, file)?;
             check_sha(file, &it.name, &got, entry)?;
-            out.sync_all()
-                .map_err(|e| BundleError::write(&shown(work), crate::fsx::FsError::new(&dst, e)))?;
             Some(dst)
         };
         bytes += it.size;
@@ -346,6 +344,17 @@ fn verify_zip(
             size: it.size,
             staged,
         });
+    }
+    // Staged files on disk before anyone relies on them: synced after the last one is written
+    // (not one by one: the disk writes them back while the next ones are read and hashed).
+    for f in &files {
+        if let Some(dst) = &f.staged {
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open(dst)
+                .and_then(|f| f.sync_all())
+                .map_err(|e| BundleError::write(&shown(work), crate::fsx::FsError::new(dst, e)))?;
+        }
     }
     // 6. Every file a head refers to is inside: a case never arrives without its photos.
     let present: HashSet<&str> = files.iter().map(|f| f.sha256.as_str()).collect();
