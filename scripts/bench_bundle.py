@@ -21,7 +21,9 @@ def run(*cmd, **kw):
 
 
 def timed(*cmd):
-    """Wall time and max RSS (KiB) of a command, via GNU time."""
+    """Wall time and max RSS (KiB) of a command, via GNU time. The disk is synced first, so a
+    step does not pay for writing back what the one before left in the page cache."""
+    subprocess.run(["sync"], check=True)
     t0 = time.perf_counter()
     p = subprocess.run(["/usr/bin/time", "-v", *cmd], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     dt = time.perf_counter() - t0

@@ -9,6 +9,8 @@
 //! - [`sync_dir`]: makes a rename durable.
 //! - [`copy_overlapped`]: a streamed copy with the reading (and hashing) on this thread and the
 //!   writing on a second one, so that on two cores they overlap (bundles, staged files).
+//! - [`BackgroundSync`]: files made durable on a thread of their own while writing goes on
+//!   (staged bundle files; [`AtomicFile::write_back_every`] for a bundle of gigabytes).
 //! - [`dir_writable`]: the one probe of whether a folder accepts new files.
 //! - [`classify`] / [`FsError`]: what went wrong, as an [`IoKind`] with the path it concerns.
 //!   Every area maps it into its own `thiserror` type, worded for the place (a photo being
@@ -231,12 +233,79 @@ pub fn commit_file(tmp: &Path, target: &Path) -> Result<(), FsError> {
     Ok(())
 }
 
+/// Files made durable on a thread of their own while the caller goes on: the disk writes one
+/// file back while the next is read and hashed, instead of everything at the end. [`finish`]
+/// waits for all and returns the first failure.
+///
+/// [`finish`]: BackgroundSync::finish
+#[derive(Debug)]
+pub struct BackgroundSync {
+    tx: Option<std::sync::mpsc::SyncSender<(File, PathBuf)>>,
+    worker: Option<std::thread::JoinHandle<Result<(), FsError>>>,
+}
+
+impl BackgroundSync {
+    pub fn new() -> BackgroundSync {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<(File, PathBuf)>(16);
+        let worker = std::thread::spawn(move || {
+            let mut first = Ok(());
+            for (file, path) in rx {
+                if first.is_ok() {
+                    if let Err(e) = file.sync_all() {
+                        first = Err(FsError::writing(&path, e));
+                    }
+                }
+            }
+            first
+        });
+        BackgroundSync {
+            tx: Some(tx),
+            worker: Some(worker),
+        }
+    }
+
+    /// Queues `file` (an open handle of the file at `path`) to be synced; waits while 16 are
+    /// queued (open handles stay few).
+    pub fn sync(&self, file: File, path: &Path) {
+        if let Some(tx) = &self.tx {
+            let _ = tx.send((file, path.to_path_buf()));
+        }
+    }
+
+    /// Waits until every queued file is on disk; the first failure, naming its file.
+    pub fn finish(mut self) -> Result<(), FsError> {
+        self.tx.take();
+        match self.worker.take().map(|w| w.join()) {
+            Some(Ok(r)) => r,
+            Some(Err(p)) => std::panic::resume_unwind(p),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Default for BackgroundSync {
+    fn default() -> Self {
+        BackgroundSync::new()
+    }
+}
+
+impl Drop for BackgroundSync {
+    fn drop(&mut self) {
+        self.tx.take();
+        if let Some(w) = self.worker.take() {
+            let _ = w.join();
+        }
+    }
+}
+
 /// A temporary file that becomes a real one only by [`AtomicFile::commit`]; dropped without
 /// it, it is removed.
 #[derive(Debug)]
 pub struct AtomicFile {
     tmp: PathBuf,
     file: Option<File>,
+    /// Opt-in ([`AtomicFile::write_back_every`]): synced in the background every so many bytes.
+    writeback: Option<(BackgroundSync, u64, u64)>,
 }
 
 impl AtomicFile {
@@ -285,7 +354,15 @@ impl AtomicFile {
         Ok(AtomicFile {
             tmp,
             file: Some(file),
+            writeback: None,
         })
+    }
+
+    /// For big files (a bundle of gigabytes): every `bytes` written, the content so far is
+    /// synced on a background thread while writing goes on, so that [`AtomicFile::commit`]
+    /// does not wait for the whole file to reach the disk at the end.
+    pub fn write_back_every(&mut self, bytes: u64) {
+        self.writeback = Some((BackgroundSync::new(), bytes, 0));
     }
 
     /// The open temporary file, to write into.
@@ -296,6 +373,10 @@ impl AtomicFile {
     /// Flushes and fsyncs the content, renames it to `target` (replacing it) and fsyncs the
     /// target's folder.
     pub fn commit(mut self, target: &Path) -> Result<(), FsError> {
+        if let Some((bg, _, _)) = self.writeback.take() {
+            bg.finish()
+                .map_err(|e| FsError::writing(target, e.source))?;
+        }
         let mut file = self.file.take().expect("open until committed");
         file.flush()
             .and_then(|_| file.sync_all())
@@ -310,7 +391,21 @@ impl AtomicFile {
 
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.file().write(buf)
+        let n = self
+            .file
+            .as_mut()
+            .expect("open until committed")
+            .write(buf)?;
+        if let Some((bg, every, since)) = &mut self.writeback {
+            *since += n as u64;
+            if *since >= *every {
+                *since = 0;
+                if let Some(f) = self.file.as_ref().and_then(|f| f.try_clone().ok()) {
+                    bg.sync(f, &self.tmp);
+                }
+            }
+        }
+        Ok(n)
     }
     fn flush(&mut self) -> io::Result<()> {
         self.file().flush()
@@ -339,6 +434,10 @@ pub enum CopyError {
 const COPY_CHUNK: usize = 1 << 20;
 const COPY_IN_FLIGHT: usize = 4;
 
+thread_local! {
+    static COPY_BUFFERS: std::cell::RefCell<Vec<Vec<u8>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// Copies `from` to `to`: this thread reads and shows every chunk to `inspect` (hashing,
 /// counting), a second thread writes. On two cores the hashing and the kernel's copying into
 /// the page cache overlap instead of taking turns (a bundle of 1 GB: the difference between
@@ -356,6 +455,11 @@ where
     use std::sync::mpsc;
     let (full_tx, full_rx) = mpsc::sync_channel::<(Vec<u8>, usize)>(COPY_IN_FLIGHT);
     let (empty_tx, empty_rx) = mpsc::channel::<Vec<u8>>();
+    // Buffers are kept for the next copy on this thread: a bundle is hundreds of copies, and
+    // fresh megabytes each time cost a page fault per 4 KiB.
+    for buf in COPY_BUFFERS.with(|p| std::mem::take(&mut *p.borrow_mut())) {
+        let _ = empty_tx.send(buf);
+    }
     std::thread::scope(|s| {
         let writer = s.spawn(move || -> io::Result<()> {
             for (buf, n) in full_rx {
@@ -382,6 +486,7 @@ where
         let written = writer
             .join()
             .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        COPY_BUFFERS.with(|p| p.borrow_mut().extend(empty_rx.try_iter()));
         read.map_err(CopyError::Read)?;
         written.map_err(CopyError::Write)?;
         Ok(total)
@@ -511,5 +616,35 @@ mod tests {
             Err(CopyError::Write(e)) => assert_eq!(classify(&e), IoKind::DiskFull),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn background_sync_and_write_back_keep_every_byte() {
+        let d = tempfile::tempdir().unwrap();
+        // Many files queued (more than the 16 that may wait): all synced, finish is Ok.
+        let bg = BackgroundSync::new();
+        for i in 0..40 {
+            let p = d.path().join(format!("{i}.bin"));
+            let mut f = File::create(&p).unwrap();
+            f.write_all(&[i as u8; 1000]).unwrap();
+            bg.sync(f, &p);
+        }
+        bg.finish().unwrap();
+        // A big file written back every 64 KiB while it grows: committed whole.
+        let target = d.path().join("big.tianbao");
+        let mut a = AtomicFile::beside(&target).unwrap();
+        a.write_back_every(64 << 10);
+        let data: Vec<u8> = (0..3_000_000u32).map(|i| (i % 253) as u8).collect();
+        for chunk in data.chunks(100_000) {
+            a.write_all(chunk).unwrap();
+        }
+        a.commit(&target).unwrap();
+        assert_eq!(fs::read(&target).unwrap(), data);
+        let left: Vec<_> = fs::read_dir(d.path())
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
     }
 }

@@ -315,6 +315,7 @@ fn verify_zip(
     // 5. AttachOutcome files: every byte counted, CRC-checked by the reader, hashed, staged.
     let mut files = Vec::new();
     let staging = work.join("files");
+    let durable = crate::fsx::BackgroundSync::new();
     for it in &items {
         let Kind::File(sha) = &it.kind else {
             continue;
@@ -336,6 +337,7 @@ fn verify_zip(
                 .map_err(|e| BundleError::write(&shown(work), crate::fsx::FsError::new(&dst, e)))?;
             let got = read_entry(&mut zip, it.index, &it.name, it.size, &mut out, file)?;
             check_sha(file, &it.name, &got, entry)?;
+            durable.sync(out, &dst);
             Some(dst)
         };
         bytes += it.size;
@@ -345,17 +347,11 @@ fn verify_zip(
             staged,
         });
     }
-    // Staged files on disk before anyone relies on them: synced after the last one is written
-    // (not one by one: the disk writes them back while the next ones are read and hashed).
-    for f in &files {
-        if let Some(dst) = &f.staged {
-            std::fs::OpenOptions::new()
-                .write(true)
-                .open(dst)
-                .and_then(|f| f.sync_all())
-                .map_err(|e| BundleError::write(&shown(work), crate::fsx::FsError::new(dst, e)))?;
-        }
-    }
+    // Staged files on disk before anyone relies on them (synced in the background, each
+    // while the next is read and hashed).
+    durable
+        .finish()
+        .map_err(|e| BundleError::write(&shown(work), e))?;
     // 6. Every file a head refers to is inside: a case never arrives without its photos.
     let present: HashSet<&str> = files.iter().map(|f| f.sha256.as_str()).collect();
     for mc in &manifest.cases {

@@ -13,6 +13,8 @@ use zip::write::SimpleFileOptions;
 use zip::CompressionMethod;
 
 const CHUNK: usize = 64 * 1024;
+/// A bundle of gigabytes reaches the disk as it is written, not all at the end.
+const WRITE_BACK: u64 = 64 << 20;
 
 /// What goes into a bundle.
 pub struct Contents {
@@ -90,7 +92,8 @@ pub fn write(
         cases: contents.cases.iter().map(|(mc, _)| mc.clone()).collect(),
         entries,
     };
-    let out = AtomicFile::beside(target).map_err(|e| BundleError::write(&file, e))?;
+    let mut out = AtomicFile::beside(target).map_err(|e| BundleError::write(&file, e))?;
+    out.write_back_every(WRITE_BACK);
     let buffered = BufWriter::with_capacity(CHUNK, out);
     let sink = match passphrase {
         None => Sink::Plain(buffered),
