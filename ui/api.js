@@ -16,6 +16,13 @@ function callWithProgress(cmd, args, onProgress) {
 
 export const api = {
   appInfo: () => call('app_info'),
+  // 帮助 and 备份与恢复.
+  userGuide: () => call('user_guide'),
+  /** PNG bytes (ArrayBuffer) of a picture of the guide. */
+  guideImage: (name) => call('guide_image', { name }),
+  listBackups: () => call('list_backups'),
+  backupNow: () => call('backup_now'),
+  restoreBackup: (file) => call('restore_backup', { file }),
   listCases: (query) => call('list_cases', { query }),
   createCase: () => call('create_case'),
   getCase: (id) => call('get_case', { id }),

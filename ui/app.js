@@ -11,9 +11,13 @@ import { createImport } from './import.js';
 import { createListDrop } from './listdrop.js';
 import { onFileDrop } from './native.js';
 import { errorText } from './format.js';
+import { createBackups } from './backups.js';
+import { createHelp, aboutLines } from './help.js';
+import { h } from './dom.js';
+import { confirmDialog } from './dialog.js';
 
 function show(view) {
-  for (const id of ['fatal', 'list-view', 'province-view', 'editor-view']) $(`#${id}`).hidden = id !== view;
+  for (const id of ['fatal', 'list-view', 'province-view', 'editor-view', 'backup-view', 'help-view']) $(`#${id}`).hidden = id !== view;
   document.body.dataset.view = view;
 }
 
@@ -35,9 +39,69 @@ async function main() {
   $('#campaign').textContent = `${c.activity_name} · 报送截止 ${c.deadline}`;
   $('#db-path').textContent = info.db_path ? `数据文件：${info.db_path}` : '';
   $('#db-path').title = '请定期备份此文件';
+  // 关于, 帮助 and 备份与恢复 work even when the database could not be opened.
+  let back = 'list-view';
+  const help = createHelp({ onClose: () => show(back) });
+  $('#open-help').addEventListener('click', async () => {
+    if (document.body.dataset.view !== 'help-view') back = document.body.dataset.view;
+    show('help-view');
+    try {
+      await help.open();
+    } catch (e) {
+      toast(errorText(e), { error: true });
+    }
+  });
+  $('#open-about').addEventListener('click', async () => {
+    const lines = aboutLines(await api.appInfo().catch(() => info));
+    const copy = async () => {
+      try {
+        await navigator.clipboard.writeText(lines.map(([k, v]) => `${k}：${v}`).join('\n'));
+        toast('已复制，可粘贴到微信或邮件中');
+      } catch {
+        toast('无法复制，请手动抄下以上信息', { error: true });
+      }
+    };
+    await confirmDialog({
+      title: '关于 案例填报助手',
+      message: '电话求助时，请把下面的信息读给技术人员。',
+      ok: '关闭',
+      cancel: null,
+      wide: true,
+      body: () => [
+        h('dl', { class: 'about-lines', id: 'about-lines' }, ...lines.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
+        h('button', { type: 'button', id: 'about-copy', onclick: copy }, '复制以上信息'),
+      ],
+    });
+  });
+  const backups = createBackups({
+    // After a restore the whole page starts again on the restored database.
+    onRestored: async () => window.location.reload(),
+    onClose: () => show(back === 'backup-view' ? 'list-view' : back),
+  });
+  // Set once the editor exists: what typed is saved before another page shows.
+  let leaveEditor = async () => true;
+  $('#open-backups').addEventListener('click', async () => {
+    const view = document.body.dataset.view;
+    if (view === 'editor-view') {
+      if (!(await leaveEditor())) return;
+      back = 'list-view';
+    } else if (view !== 'backup-view') back = view;
+    show('backup-view');
+    await backups.open();
+  });
+
+  if (info.damaged) {
+    // A damaged database is never shown as a blank app: the backups, the newest sound one offered.
+    $('#office').hidden = true;
+    show('backup-view');
+    await backups.open({ damagedMessage: info.store_error });
+    document.body.dataset.ready = 'true';
+    return;
+  }
   if (info.store_error) {
     fatal(info.store_error, info.db_path);
     $('#office').hidden = true;
+    $('#open-backups').hidden = true;
     return;
   }
   setOffice(info.identity);
@@ -56,6 +120,11 @@ async function main() {
     },
   });
   let lastOpened = null;
+  leaveEditor = async () => {
+    if (await editor.flush({ force: true })) return true;
+    toast('还有内容没能保存，请先处理保存失败的提示', { error: true });
+    return false;
+  };
   const docx = createDocx({
     // The editor and the list say when a case changed after its 推荐表 was generated.
     onWritten: (written) => {
@@ -198,6 +267,12 @@ async function main() {
       }
     });
   }
+
+  // Back in the window after working elsewhere (e.g. the command line wrote into the database):
+  // the list shows what is in the database now.
+  window.addEventListener('focus', () => {
+    if (document.body.dataset.view === 'list-view') list.refresh();
+  });
 
   show('list-view');
   await list.refresh();

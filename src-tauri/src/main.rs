@@ -4,10 +4,14 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod backup;
 mod desk;
 mod exchange;
+mod help;
 mod import;
+mod window;
 
+use std::ops::{Deref, DerefMut};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -20,25 +24,51 @@ use tianbao::dicts::Dicts;
 use tianbao::docx::{self, BatchOutcome, Progress, Written};
 use tianbao::media::{self, AttachOutcome, Library, Purpose, VideoReport};
 use tianbao::model::{Case, CaseId, Status};
-use tianbao::store::{CaseSummary, CopyKeep, Identity, ListQuery, Saved, Store};
+use tianbao::store::{CaseSummary, CopyKeep, DataLocation, Identity, ListQuery, Saved, Store};
 use tianbao::validate::{validate, Report};
 
 /// What the shell holds: the campaign and dictionaries, and the store if it could be opened.
-/// A store that cannot be opened is not a crash: the window opens and shows `store_error`.
+/// A store that cannot be opened is not a crash: the window opens and shows `store_error` (a
+/// damaged database: the restore page, with the newest good backup offered).
 struct AppState {
     campaign: Campaign,
     dicts: Dicts,
-    db_path: Option<PathBuf>,
-    store: Result<Mutex<Store>, String>,
+    location: Option<DataLocation>,
+    store: Mutex<Result<Store, String>>,
+    /// The database failed its check at start (damaged): the UI opens 备份与恢复.
+    damaged: AtomicBool,
     /// Set by 取消 while 推荐表 are being generated; looked at between files.
     cancel_docx: Arc<AtomicBool>,
 }
 
+/// The open store, borrowed from the state's lock.
+struct StoreGuard<'a>(MutexGuard<'a, Result<Store, String>>);
+
+impl Deref for StoreGuard<'_> {
+    type Target = Store;
+    fn deref(&self) -> &Store {
+        match &*self.0 {
+            Ok(s) => s,
+            Err(_) => unreachable!("StoreGuard is only made over an open store"),
+        }
+    }
+}
+
+impl DerefMut for StoreGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Store {
+        match &mut *self.0 {
+            Ok(s) => s,
+            Err(_) => unreachable!("StoreGuard is only made over an open store"),
+        }
+    }
+}
+
 impl AppState {
-    fn store(&self) -> Result<MutexGuard<'_, Store>, String> {
-        match &self.store {
-            // A panic while the lock was held leaves the store itself consistent (SQLite).
-            Ok(m) => Ok(m.lock().unwrap_or_else(|p| p.into_inner())),
+    fn store(&self) -> Result<StoreGuard<'_>, String> {
+        // A panic while the lock was held leaves the store itself consistent (SQLite).
+        let g = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        match &*g {
+            Ok(_) => Ok(StoreGuard(g)),
             Err(e) => Err(e.clone()),
         }
     }
@@ -46,6 +76,13 @@ impl AppState {
     /// The attached files, to work on without holding the store's lock.
     fn library(&self) -> Result<Library, String> {
         Ok(self.store()?.library())
+    }
+
+    fn db_path(&self) -> Result<PathBuf, String> {
+        self.location
+            .as_ref()
+            .map(|l| l.db.clone())
+            .ok_or_else(|| "找不到数据库的位置。".to_string())
     }
 }
 
@@ -71,9 +108,16 @@ struct AppInfo {
     campaign: Campaign,
     dicts: Dicts,
     db_path: Option<String>,
+    /// The attachment folder (`<db>-files/`) and the backups (`<db>-backups/`).
+    files_dir: Option<String>,
+    backup_dir: Option<String>,
+    /// Portable mode: the data beside the program (a `tianbao-portable` marker or --portable).
+    portable: bool,
     identity: Option<Identity>,
     /// The Chinese message when the database could not be opened (with what to do).
     store_error: Option<String>,
+    /// The database is damaged: the UI opens 备份与恢复 with the newest good backup offered.
+    damaged: bool,
 }
 
 #[tauri::command]
@@ -82,13 +126,18 @@ async fn app_info(state: State<'_, AppState>) -> CmdResult<AppInfo> {
         Ok(s) => (Some(s.identity()), None),
         Err(e) => (None, Some(e)),
     };
+    let loc = state.location.as_ref();
     Ok(AppInfo {
         version: env!("CARGO_PKG_VERSION"),
         campaign: state.campaign.clone(),
         dicts: state.dicts.clone(),
-        db_path: state.db_path.as_ref().map(|p| p.display().to_string()),
+        db_path: loc.map(|l| l.db.display().to_string()),
+        files_dir: loc.map(|l| l.files_dir().display().to_string()),
+        backup_dir: loc.map(|l| l.backup_dir().display().to_string()),
+        portable: loc.is_some_and(|l| l.portable),
         identity,
         store_error,
+        damaged: state.damaged.load(Ordering::SeqCst),
     })
 }
 
@@ -294,8 +343,7 @@ async fn cancel_generation(state: State<'_, AppState>) -> CmdResult<()> {
     Ok(())
 }
 
-/// `--db FILE` (or `--db=FILE`) on the command line; otherwise the core's default, which
-/// honours TIANBAO_DB.
+/// `--db FILE` (or `--db=FILE`) on the command line.
 fn db_path_from_args() -> Option<PathBuf> {
     let mut args = std::env::args_os().skip(1);
     while let Some(a) = args.next() {
@@ -309,32 +357,58 @@ fn db_path_from_args() -> Option<PathBuf> {
     None
 }
 
-fn open_store() -> (Option<PathBuf>, Result<Mutex<Store>, String>) {
-    let path = match db_path_from_args() {
-        Some(p) => std::path::absolute(&p).unwrap_or(p),
-        None => match tianbao::store::default_db_path() {
-            Ok(p) => p,
-            Err(e) => return (None, Err(e.to_string())),
-        },
+fn has_arg(name: &str) -> bool {
+    std::env::args_os().skip(1).any(|a| a == name)
+}
+
+/// Where the data is: `--db`, TIANBAO_DB, portable mode, the user's data folder.
+fn data_location() -> Result<DataLocation, String> {
+    match db_path_from_args() {
+        Some(p) => Ok(DataLocation::explicit(&p)),
+        None => DataLocation::resolve(has_arg("--portable")).map_err(msg),
+    }
+}
+
+/// The store opened at `loc` and checked; the start-of-day backup. A damaged database is not
+/// opened: the UI offers the backups. Another process holding it (a second start where the
+/// single-instance plugin could not look: no D-Bus session bus) waits for the lock, then
+/// shows the store's "open in another window" message.
+fn open_store(loc: &Result<DataLocation, String>) -> (Result<Store, String>, bool) {
+    let path = match loc {
+        Ok(l) => l.db.clone(),
+        Err(e) => return (Err(e.clone()), false),
     };
-    let store = Store::open(&path).map(Mutex::new).map_err(msg);
+    let (store, damaged) = match Store::open(&path) {
+        Ok(s) => (Ok(s), false),
+        Err(e) => (Err(e.to_string()), e.is_damaged()),
+    };
     match &store {
-        Ok(_) => eprintln!("案例填报助手：数据库 {}", path.display()),
+        Ok(s) => {
+            eprintln!("案例填报助手：数据库 {}", path.display());
+            // The start-of-day backup; a failure is reported, not fatal.
+            if let Err(e) = s.backup_if_due() {
+                eprintln!("案例填报助手：自动备份失败：{e}");
+            }
+        }
         Err(e) => eprintln!("案例填报助手：{e}"),
     }
-    (Some(path), store)
+    (store, damaged)
 }
 
 fn main() {
-    let (db_path, store) = open_store();
-    let state = AppState {
-        campaign: Campaign::current(),
-        dicts: Dicts::current(),
-        db_path,
-        store,
-        cancel_docx: Arc::new(AtomicBool::new(false)),
-    };
+    if has_arg("--version") || has_arg("-V") {
+        println!("案例填报助手 {}", env!("CARGO_PKG_VERSION"));
+        return;
+    }
+    let context = tauri::generate_context!();
+    let location = data_location();
+    let single = window::single_instance(&context, location.as_ref().ok());
     let result = tauri::Builder::default()
+        // First: a second start on the same database brings this window forward and exits.
+        // Without a D-Bus session bus (Linux) the plugin does nothing; the database's lock then
+        // keeps the second start from writing (it shows the "open in another window" message).
+        .plugin(single)
+        .plugin(window::state_plugin())
         // Before the dialog plugin: keeps the webview's synchronous alert/confirm.
         .plugin(
             tauri::plugin::Builder::<tauri::Wry>::new("webview-dialogs")
@@ -343,10 +417,29 @@ fn main() {
         )
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
-        .manage(state)
         .manage(exchange::Exchange::default())
+        .setup(move |app| {
+            // Here, after the single-instance check: a second start exits before it would wait
+            // for the database's lock. No command runs before setup has returned.
+            let (store, damaged) = open_store(&location);
+            app.manage(AppState {
+                campaign: Campaign::current(),
+                dicts: Dicts::current(),
+                location: location.clone().ok(),
+                store: Mutex::new(store),
+                damaged: AtomicBool::new(damaged),
+                cancel_docx: Arc::new(AtomicBool::new(false)),
+            });
+            window::fit_window(app);
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             app_info,
+            help::user_guide,
+            help::guide_image,
+            backup::list_backups,
+            backup::backup_now,
+            backup::restore_backup,
             list_cases,
             create_case,
             get_case,
@@ -390,7 +483,7 @@ fn main() {
             exchange::case_history,
             import::import_docx,
         ])
-        .run(tauri::generate_context!());
+        .run(context);
     if let Err(e) = result {
         eprintln!("案例填报助手无法启动窗口：{e}");
         eprintln!("请确认已安装 WebKitGTK（libwebkit2gtk-4.1），并在图形桌面中运行。");

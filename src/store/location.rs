@@ -66,6 +66,51 @@ impl DataLocation {
     pub fn files_dir(&self) -> PathBuf {
         sibling_dir(&self.db, "files")
     }
+
+    /// The backups.
+    pub fn backup_dir(&self) -> PathBuf {
+        super::backup::backup_dir(&self.db)
+    }
+
+    /// A short name of this database for "one window per database" (the app's D-Bus name on
+    /// Linux): `d` and 16 hex digits of the SHA-256 of its absolute path. Two databases (the
+    /// stick and the PC's own) may be open side by side; the same one only once.
+    pub fn instance_key(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let h = Sha256::digest(self.db.as_os_str().as_encoded_bytes());
+        let hex: String = h[..8].iter().map(|b| format!("{b:02x}")).collect();
+        format!("d{hex}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn portable_paths_and_the_instance_key() {
+        let l = DataLocation::portable_in(Path::new("/media/u/填报助手"));
+        assert_eq!(l.db, Path::new("/media/u/填报助手/tianbao-data/tianbao.db"));
+        assert_eq!(
+            l.files_dir(),
+            Path::new("/media/u/填报助手/tianbao-data/tianbao-files")
+        );
+        assert_eq!(
+            l.backup_dir(),
+            Path::new("/media/u/填报助手/tianbao-data/tianbao-backups")
+        );
+        let k = l.instance_key();
+        assert_eq!(k.len(), 17);
+        assert!(k.starts_with('d') && k[1..].chars().all(|c| c.is_ascii_hexdigit()));
+        assert_eq!(
+            k,
+            DataLocation::portable_in(Path::new("/media/u/填报助手")).instance_key()
+        );
+        assert_ne!(
+            k,
+            DataLocation::portable_in(Path::new("/media/v/填报助手")).instance_key()
+        );
+    }
 }
 
 /// `<folder of db>/<stem of db>-<suffix>`: `tianbao.db` → `tianbao-files`, `tianbao-backups`.

@@ -102,17 +102,22 @@ class Driver:
 class App:
     """One run of the app on one database (TIANBAO_DB in its environment, or --db)."""
 
-    def __init__(self, db=None, env_db=None, args=None, wait_ready=True, log_dir=None, extra_env=None):
+    def __init__(self, db=None, env_db=None, args=None, wait_ready=True, log_dir=None, extra_env=None, env=None, app=None):
         self.db = db
         self.env_db = env_db
+        self.app_path = app or APP
         argv = list(args or [])
         if db:
             argv = ["--db", db] + argv
-        env = {"TIANBAO_DB": env_db} if env_db else {}
+        env = dict(env or {})
+        if env_db:
+            env["TIANBAO_DB"] = env_db
         env.update(extra_env or {})  # e.g. an input method's D-Bus session (test_ime_real)
         log_dir = log_dir or LOGS or "/tmp"
+        # The window's remembered size and place (tauri-plugin-window-state) stay with the test.
+        env.setdefault("XDG_CONFIG_HOME", os.path.join(log_dir, "config"))
         self.driver = Driver(env, os.path.join(log_dir, "tauri-driver.log"))
-        caps = {"alwaysMatch": {"tauri:options": {"application": APP, "args": argv}}}
+        caps = {"alwaysMatch": {"tauri:options": {"application": self.app_path, "args": argv}}}
         t0 = time.monotonic()
         try:
             self.s = Session(self.driver.url, caps, timeout=SESSION_TIMEOUT)
@@ -132,7 +137,7 @@ class App:
     # --- the process ---
     def pid(self):
         """The app's process id: the process running APP in our tauri-driver's process group."""
-        want = os.path.realpath(APP)
+        want = os.path.realpath(self.app_path)
         found = []
         for d in os.listdir("/proc"):
             if not d.isdigit():
