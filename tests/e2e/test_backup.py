@@ -52,7 +52,7 @@ def test_backups_page_makes_lists_and_restores(ctx):
     assert "每日自动备份" in _backup_rows(app)[0]["text"] and "2 个" in _backup_rows(app)[0]["text"]
     # A case more, 立即备份, then restore the daily one: back to two cases.
     app.find("#backup-close").click()
-    app.find("#new-case").click()
+    harness.new_case(app)
     harness.set_value(app, "person.name", "丙三")
     harness.wait_saved(app)
     harness.back_to_list(app)
