@@ -108,6 +108,7 @@ fn a_case_with_photos_travels_and_a_second_import_changes_nothing() {
     let pv = b.import(&p);
     assert_eq!(pv.new, 1);
     assert_eq!(look.new, 1);
+    assert_eq!(pv.cases[0].outcome_label, "新增");
     let got = b.store.get_case(c.id).unwrap();
     assert_eq!(got, a.store.get_case(c.id).unwrap());
     assert!(b
@@ -119,6 +120,7 @@ fn a_case_with_photos_travels_and_a_second_import_changes_nothing() {
     let db = std::fs::read(b.store.path()).unwrap();
     let pv = b.import(&p);
     assert_eq!(pv.unchanged, 1);
+    assert_eq!(pv.cases[0].outcome_label, "没有变化");
     assert!(pv.summary.contains("没有任何变化"), "{}", pv.summary);
     assert_eq!(std::fs::read(b.store.path()).unwrap(), db);
     // History is the same revisions on both sides.
@@ -137,6 +139,17 @@ fn a_case_with_photos_travels_and_a_second_import_changes_nothing() {
         .map(|h| h.rev_id)
         .collect();
     assert_eq!(ha, hb);
+    // The history says what each revision was, in the core's words (the app and the CLI show
+    // them as they are).
+    let kinds: Vec<&str> = b
+        .store
+        .history_detail(c.id)
+        .unwrap()
+        .iter()
+        .map(|h| h.kind_label)
+        .collect();
+    assert_eq!(kinds.first(), Some(&"新建"), "{kinds:?}");
+    assert!(kinds[1..].iter().all(|k| *k == "修改"), "{kinds:?}");
 }
 
 #[test]
@@ -180,6 +193,15 @@ fn concurrent_edits_merge_and_a_conflict_is_resolved_per_field() {
     let pv = b.import(&pa);
     assert_eq!(pv.merged, 1);
     assert_eq!(pv.conflicts, 0);
+    assert_eq!(pv.cases[0].outcome_label, "自动合并");
+    let kinds: Vec<&str> = b
+        .store
+        .history_detail(c.id)
+        .unwrap()
+        .iter()
+        .map(|h| h.kind_label)
+        .collect();
+    assert!(kinds.contains(&"自动合并"), "{kinds:?}");
     let m = b.store.get_case(c.id).unwrap();
     assert_eq!(
         (m.results.as_str(), m.lessons.as_str()),
@@ -194,6 +216,7 @@ fn concurrent_edits_merge_and_a_conflict_is_resolved_per_field() {
     let pv = b.import(&a.export(&[], out.path()));
     assert_eq!(pv.conflicts, 1);
     assert_eq!(pv.cases[0].conflicts, vec!["基本情况介绍".to_string()]);
+    assert_eq!(pv.cases[0].outcome_label, "有冲突（1 处）");
     let open = b.store.conflicts(c.id).unwrap();
     assert_eq!(open.len(), 1);
     let values: Vec<String> = open[0]

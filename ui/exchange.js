@@ -19,29 +19,6 @@ import { errorText, humanSize, shortTime } from './format.js';
 const FILTER = [{ name: '案例交换包（.tianbao）', extensions: ['tianbao', 'TIANBAO'] }];
 const LAST_DIR = 'tianbao.exchange.lastDir';
 
-const OUTCOME = {
-  new: '新增',
-  fast_forward: '更新',
-  unchanged: '无变化',
-  merged: '自动合并',
-  conflict: '有冲突',
-  deleted_elsewhere: '对方已删除',
-};
-
-const KIND = {
-  edit: '修改',
-  merge: '自动合并',
-  resolve: '处理冲突',
-  delete: '移到回收站',
-  restore: '从回收站恢复',
-  join: '合并同一人',
-};
-
-function kindText(e) {
-  if (e.number === 1 && e.kind === 'edit') return '新建';
-  return KIND[e.kind] || e.kind;
-}
-
 function remembered() {
   try {
     return localStorage.getItem(LAST_DIR) || '';
@@ -202,7 +179,7 @@ export function createExchange({ list, onChanged }) {
         'tr',
         { class: `o-${outcomeOf(c)}` },
         h('td', {}, c.name || '未命名案例'),
-        h('td', {}, OUTCOME[outcomeOf(c)] || outcomeOf(c)),
+        h('td', {}, c.outcome_label),
         h(
           'td',
           {},
@@ -426,7 +403,7 @@ export function createExchange({ list, onChanged }) {
                   h('td', {}, String(e.number)),
                   h('td', {}, shortTime(e.at)),
                   h('td', {}, e.office || '未设置单位'),
-                  h('td', {}, `${kindText(e)}${e.exported ? '（已导出）' : ''}${e.conflicts ? `，${e.conflicts} 处冲突` : ''}`),
+                  h('td', {}, `${e.kind_label}${e.exported ? '（已导出）' : ''}${e.conflicts ? `，${e.conflicts} 处冲突` : ''}`),
                   h('td', { class: 'x-changed' }, e.changed.length ? e.changed.join('、') : '—'),
                 ),
               ),

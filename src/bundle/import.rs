@@ -151,6 +151,8 @@ pub struct PreviewCase {
     pub id: CaseId,
     pub name: String,
     pub outcome: Outcome,
+    /// The outcome as the preview says it: [`Outcome::label`].
+    pub outcome_label: String,
     /// The fields in conflict (labels) when merged.
     pub conflicts: Vec<String>,
     pub same_person: Vec<SamePerson>,
@@ -254,6 +256,7 @@ fn plan_bundle(
         cases.push(PreviewCase {
             id: mc.id,
             name: head.data.label(),
+            outcome_label: plan.outcome.label(),
             outcome: plan.outcome.clone(),
             conflicts,
             same_person,

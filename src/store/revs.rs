@@ -59,6 +59,8 @@ pub struct HistoryEntry {
     pub parents: Vec<String>,
     pub number: i64,
     pub kind: String,
+    /// What the revision was, as the history shows it (新建, 修改, 自动合并 …): [`kind_label`].
+    pub kind_label: &'static str,
     /// Office (or "自动合并" for a merge revision).
     pub office: String,
     pub device: String,
@@ -117,6 +119,35 @@ pub enum Outcome {
     Merged { conflicts: usize },
     /// Moved to the 回收站 elsewhere (and not changed here since).
     DeletedElsewhere,
+}
+
+impl Outcome {
+    /// What an import does to the case, as the preview and the CLI say it.
+    pub fn label(&self) -> String {
+        match self {
+            Outcome::New => "新增".into(),
+            Outcome::FastForward => "更新".into(),
+            Outcome::Unchanged => "没有变化".into(),
+            Outcome::Merged { conflicts: 0 } => "自动合并".into(),
+            Outcome::Merged { conflicts } => format!("有冲突（{conflicts} 处）"),
+            Outcome::DeletedElsewhere => "已在别处删除".into(),
+        }
+    }
+}
+
+/// What a revision of the given kind was, as the history shows it; the first revision of a
+/// case is its creation.
+pub fn kind_label(kind: &str, number: usize) -> &'static str {
+    match kind {
+        "edit" if number == 1 => "新建",
+        "edit" => "修改",
+        "merge" => "自动合并",
+        "resolve" => "处理冲突",
+        "delete" => "移到回收站",
+        "restore" => "从回收站恢复",
+        "join" => "合并同一人",
+        _ => "修改",
+    }
 }
 
 /// The plan for one case: the revisions to add and the head they lead to.
@@ -712,6 +743,7 @@ impl Store {
                 rev_id: r.id.clone(),
                 parents: r.parents.clone(),
                 number: i as i64 + 1,
+                kind_label: kind_label(&r.kind, i + 1),
                 kind: r.kind.clone(),
                 office: if r.kind == "merge" {
                     "自动合并".into()

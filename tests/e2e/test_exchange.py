@@ -184,7 +184,7 @@ def test_passphrase_reimport_and_a_foreign_file(ctx):
     app.wait(lambda: app.find_all("#x-import-pass"), what="口令对话框")
     app.find("#x-import-pass").send_keys("施洞2024")
     app.find("#x-pass-ok").click()
-    app.wait(lambda: "无变化" in dialog_text(app), timeout=60, what="再次导入的预览")
+    app.wait(lambda: "没有变化" in dialog_text(app), timeout=60, what="再次导入的预览")
     assert not app.find_all("#x-apply")
     app.find("#x-cancel").click()
     app.wait(lambda: not app.find_all("#x-dialog"), what="预览关闭")

@@ -115,14 +115,10 @@ pub fn run_import(
             ));
             for c in &p.cases {
                 let what = match &c.outcome {
-                    tianbao::store::Outcome::New => "新增".to_string(),
-                    tianbao::store::Outcome::FastForward => "更新".to_string(),
-                    tianbao::store::Outcome::Unchanged => "没有变化".to_string(),
-                    tianbao::store::Outcome::Merged { conflicts: 0 } => "自动合并".to_string(),
-                    tianbao::store::Outcome::Merged { conflicts } => {
-                        format!("有冲突（{conflicts} 处：{}）", c.conflicts.join("、"))
+                    tianbao::store::Outcome::Merged { conflicts } if *conflicts > 0 => {
+                        format!("{}：{}", c.outcome_label, c.conflicts.join("、"))
                     }
-                    tianbao::store::Outcome::DeletedElsewhere => "已在别处删除".to_string(),
+                    _ => c.outcome_label.clone(),
                 };
                 text.push_str(&format!(
                     "  {}  {}  {what}\n",
@@ -156,14 +152,7 @@ pub fn run_history(db: Option<PathBuf>, id: &str, json: bool) -> Result<Output, 
     }
     let mut out = String::new();
     for e in &h {
-        let kind = match e.kind.as_str() {
-            "merge" => "合并",
-            "resolve" => "处理冲突",
-            "delete" => "移到回收站",
-            "restore" => "从回收站恢复",
-            "join" => "合并同一人",
-            _ => "修改",
-        };
+        let kind = e.kind_label;
         out.push_str(&format!(
             "{:>3}. {}  {}  {}{}{}：{}\n",
             e.number,
