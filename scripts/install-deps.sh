@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 # Build and run the Tauri app (WebKitGTK 4.1 pulls in GTK 3, libsoup 3 and JavaScriptCore).
 APT_APP=(build-essential pkg-config curl ca-certificates libwebkit2gtk-4.1-dev)
 # End-to-end tests: a virtual display, screenshots, WebKit's WebDriver, Chinese fonts.
-APT_E2E=(xvfb xauth x11-utils imagemagick webkit2gtk-driver fonts-noto-cjk)
+APT_E2E=(xvfb xauth x11-utils imagemagick webkit2gtk-driver fonts-noto-cjk dbus-daemon)
 # Interpreters for the UI unit tests (node --test) and the e2e client (python3, stdlib only);
 # skipped when a newer one is already on PATH (e.g. nodejs from another source).
 command -v node >/dev/null 2>&1 || APT_E2E+=(nodejs)

@@ -21,7 +21,9 @@ function show(view) {
   document.body.dataset.view = view;
 }
 
-function fatal(message, path) {
+function fatal(message, path, { title = '无法打开数据文件', tips = true } = {}) {
+  $('#fatal-title').textContent = title;
+  $('#fatal-tips').hidden = !tips;
   $('#fatal-msg').textContent = message;
   $('#fatal-path').textContent = path || '（未知）';
   show('fatal');
@@ -96,6 +98,14 @@ async function main() {
     show('backup-view');
     await backups.open({ damagedMessage: info.store_error });
     document.body.dataset.ready = 'true';
+    return;
+  }
+  if (info.store_error && info.in_use) {
+    // A second window on the same database (no D-Bus session bus to find the first): it says
+    // so and writes nothing.
+    fatal(info.store_error, info.db_path, { title: '数据文件已在另一个窗口中打开', tips: false });
+    $('#office').hidden = true;
+    $('#open-backups').hidden = true;
     return;
   }
   if (info.store_error) {

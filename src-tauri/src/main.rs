@@ -24,7 +24,9 @@ use tianbao::dicts::Dicts;
 use tianbao::docx::{self, BatchOutcome, Progress, Written};
 use tianbao::media::{self, AttachOutcome, Library, Purpose, VideoReport};
 use tianbao::model::{Case, CaseId, Status};
-use tianbao::store::{CaseSummary, CopyKeep, DataLocation, Identity, ListQuery, Saved, Store};
+use tianbao::store::{
+    CaseSummary, CopyKeep, DataLocation, Identity, ListQuery, Saved, Store, StoreError,
+};
 use tianbao::validate::{validate, Report};
 
 /// What the shell holds: the campaign and dictionaries, and the store if it could be opened.
@@ -37,6 +39,9 @@ struct AppState {
     store: Mutex<Result<Store, String>>,
     /// The database failed its check at start (damaged): the UI opens 备份与恢复.
     damaged: AtomicBool,
+    /// Another process holds the database's writer lock (a second window where the
+    /// single-instance plugin could not look, e.g. no D-Bus session bus).
+    in_use: bool,
     /// Set by 取消 while 推荐表 are being generated; looked at between files.
     cancel_docx: Arc<AtomicBool>,
 }
@@ -118,6 +123,8 @@ struct AppInfo {
     store_error: Option<String>,
     /// The database is damaged: the UI opens 备份与恢复 with the newest good backup offered.
     damaged: bool,
+    /// The database is open in another window: the UI says so (and nothing else).
+    in_use: bool,
 }
 
 #[tauri::command]
@@ -138,6 +145,7 @@ async fn app_info(state: State<'_, AppState>) -> CmdResult<AppInfo> {
         identity,
         store_error,
         damaged: state.damaged.load(Ordering::SeqCst),
+        in_use: state.in_use,
     })
 }
 
@@ -373,14 +381,18 @@ fn data_location() -> Result<DataLocation, String> {
 /// opened: the UI offers the backups. Another process holding it (a second start where the
 /// single-instance plugin could not look: no D-Bus session bus) waits for the lock, then
 /// shows the store's "open in another window" message.
-fn open_store(loc: &Result<DataLocation, String>) -> (Result<Store, String>, bool) {
+fn open_store(loc: &Result<DataLocation, String>) -> (Result<Store, String>, bool, bool) {
     let path = match loc {
         Ok(l) => l.db.clone(),
-        Err(e) => return (Err(e.clone()), false),
+        Err(e) => return (Err(e.clone()), false, false),
     };
-    let (store, damaged) = match Store::open(&path) {
-        Ok(s) => (Ok(s), false),
-        Err(e) => (Err(e.to_string()), e.is_damaged()),
+    let (store, damaged, in_use) = match Store::open(&path) {
+        Ok(s) => (Ok(s), false, false),
+        Err(e) => (
+            Err(e.to_string()),
+            e.is_damaged(),
+            matches!(e, StoreError::InUse { .. }),
+        ),
     };
     match &store {
         Ok(s) => {
@@ -392,7 +404,7 @@ fn open_store(loc: &Result<DataLocation, String>) -> (Result<Store, String>, boo
         }
         Err(e) => eprintln!("案例填报助手：{e}"),
     }
-    (store, damaged)
+    (store, damaged, in_use)
 }
 
 fn main() {
@@ -421,13 +433,14 @@ fn main() {
         .setup(move |app| {
             // Here, after the single-instance check: a second start exits before it would wait
             // for the database's lock. No command runs before setup has returned.
-            let (store, damaged) = open_store(&location);
+            let (store, damaged, in_use) = open_store(&location);
             app.manage(AppState {
                 campaign: Campaign::current(),
                 dicts: Dicts::current(),
                 location: location.clone().ok(),
                 store: Mutex::new(store),
                 damaged: AtomicBool::new(damaged),
+                in_use,
                 cancel_docx: Arc::new(AtomicBool::new(false)),
             });
             window::fit_window(app);

@@ -52,13 +52,23 @@ pub fn fit_window(app: &tauri::App) {
     if !restored {
         if let Ok(Some(m)) = w.current_monitor().or_else(|_| w.primary_monitor()) {
             let area = m.work_area();
-            let want = w.outer_size().unwrap_or(area.size);
+            // The configured size (1280×800) in the monitor's physical pixels (not the hidden
+            // window's outer_size, which GTK does not know before it is shown).
+            let (width, height) = app
+                .config()
+                .app
+                .windows
+                .iter()
+                .find(|c| c.label == "main")
+                .map(|c| (c.width, c.height))
+                .unwrap_or((1280.0, 800.0));
+            let want: tauri::PhysicalSize<u32> =
+                tauri::LogicalSize::new(width, height).to_physical(m.scale_factor());
             if want.width > area.size.width || want.height > area.size.height {
-                let _ = w.set_size(tauri::PhysicalSize::new(
-                    want.width.min(area.size.width),
-                    want.height.min(area.size.height),
-                ));
+                // A small screen (a 1366×768 laptop): the whole work area, then maximised (a
+                // window manager keeps its panels free; without one the size is what counts).
                 let _ = w.set_position(area.position);
+                let _ = w.set_size(area.size);
                 let _ = w.maximize();
             }
         }
