@@ -22,7 +22,7 @@
 
 use crate::campaign::Campaign;
 use crate::docx::{
-    cache_print_pictures_backwards, docx_file_name, safe_file_part, write_case_docx, DocxError,
+    docx_file_name, safe_file_part, with_pictures_prepared_ahead, write_case_docx, DocxError,
     Progress,
 };
 use crate::fsx::{sync_dir, write_atomic, AtomicFile, FsError};
@@ -607,24 +607,9 @@ fn build(
     b.write(&docx_name, &docx)?;
     let common = vec![xlsx_name.clone(), docx_name.clone()];
 
-    // 2. one folder per case. A second thread prepares the print-size pictures of the cases
-    // ahead, from the last backwards, until it meets this loop (both cores at work).
-    let reached = AtomicUsize::new(0);
-    let done = AtomicBool::new(false);
-    let two_cores = std::thread::available_parallelism().map_or(1, |n| n.get()) > 1;
-    let case_files = std::thread::scope(|s| {
-        if two_cores {
-            s.spawn(|| {
-                cache_print_pictures_backwards(&plan.cases, files, |i| {
-                    i > reached.load(Ordering::SeqCst)
-                        && !done.load(Ordering::SeqCst)
-                        && !cancel.load(Ordering::SeqCst)
-                })
-            });
-        }
-        let r = case_folders(&mut b, files, plan, &blobs, &reached);
-        done.store(true, Ordering::SeqCst);
-        r
+    // 2. one folder per case (the pictures of the cases ahead prepared on the second core)
+    let case_files = with_pictures_prepared_ahead(&plan.cases, files, cancel, |reached| {
+        case_folders(&mut b, files, plan, &blobs, reached)
     })?;
 
     // 3. 材料清单

@@ -2,7 +2,9 @@
 //! file each (`01_李明_推荐表.docx`, `02_…`), with progress after every file and cancelling
 //! between files. The app runs these on a worker thread; the CLI and tests call them directly.
 
-use super::{case_docx, docx_file_name, write_docx_atomic, DocxError};
+use super::{
+    case_docx, docx_file_name, with_pictures_prepared_ahead, write_docx_atomic, DocxError,
+};
 use crate::media::Library;
 use crate::model::{Case, CaseId, Status};
 use serde::Serialize;
@@ -82,7 +84,8 @@ fn is_folder_error(e: &DocxError) -> bool {
 }
 
 /// Writes the 推荐表 of every case in `ids` into `dir`, named by its 1-based position in `ids`
-/// (`docx_file_name`). `load` fetches a case (from the store, taking its lock only for that);
+/// (`docx_file_name`). `load` fetches a case (from the store, taking its lock only for that;
+/// every case is fetched before the first file, so that their pictures can be prepared ahead);
 /// `progress` is told before each file and at the end; `cancel` is looked at between files.
 ///
 /// A case that cannot be loaded or built (a picture gone, a file open in Word) is listed in
@@ -116,38 +119,55 @@ pub fn write_batch<E: Display>(
             })
         }
     }
-    for (i, &id) in ids.iter().enumerate() {
-        if cancel.load(Ordering::SeqCst) {
-            out.cancelled = true;
-            break;
-        }
-        let case = match load(id) {
-            Ok(c) => c,
-            Err(e) => {
-                out.failed.push(Failed {
-                    case_id: id,
-                    case: id.to_string(),
-                    message: e.to_string(),
-                });
-                continue;
+    // Every case first (each `load` is short), so that the pictures of the cases ahead can be
+    // prepared on a second core while this thread writes them in order.
+    let loaded: Vec<Result<Case, String>> = ids
+        .iter()
+        .map(|&id| load(id).map_err(|e| e.to_string()))
+        .collect();
+    let cases: Vec<Case> = loaded
+        .iter()
+        .filter_map(|c| c.as_ref().ok())
+        .cloned()
+        .collect();
+    with_pictures_prepared_ahead(&cases, library, cancel, |reached| {
+        let mut k = 0; // the index in `cases` of the next case written
+        for (i, (&id, case)) in ids.iter().zip(&loaded).enumerate() {
+            if cancel.load(Ordering::SeqCst) {
+                out.cancelled = true;
+                break;
             }
-        };
-        progress(&Progress {
-            done: i,
-            total: ids.len(),
-            current: case.label(),
-        });
-        let path = dir.join(docx_file_name(i + 1, &case));
-        match write_case_docx(library, &case, &path) {
-            Ok(w) => out.written.push(w),
-            Err(e) if is_folder_error(&e) => return Err(e),
-            Err(e) => out.failed.push(Failed {
-                case_id: id,
-                case: case.label(),
-                message: e.to_string(),
-            }),
+            let case = match case {
+                Ok(c) => c,
+                Err(e) => {
+                    out.failed.push(Failed {
+                        case_id: id,
+                        case: id.to_string(),
+                        message: e.clone(),
+                    });
+                    continue;
+                }
+            };
+            reached.store(k, Ordering::SeqCst);
+            k += 1;
+            progress(&Progress {
+                done: i,
+                total: ids.len(),
+                current: case.label(),
+            });
+            let path = dir.join(docx_file_name(i + 1, case));
+            match write_case_docx(library, case, &path) {
+                Ok(w) => out.written.push(w),
+                Err(e) if is_folder_error(&e) => return Err(e),
+                Err(e) => out.failed.push(Failed {
+                    case_id: id,
+                    case: case.label(),
+                    message: e.to_string(),
+                }),
+            }
         }
-    }
+        Ok(())
+    })?;
     progress(&Progress {
         done: out.written.len() + out.failed.len(),
         total: ids.len(),

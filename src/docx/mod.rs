@@ -26,7 +26,7 @@ mod xml;
 
 pub use batch::{write_batch, write_case_docx, BatchOutcome, Failed, Progress, Written};
 pub use layout::{picture_box_px, PRINT_DPI, PRINT_JPEG_QUALITY};
-pub use pictures::{cache_print_pictures_backwards, prepare_pictures, print_picture};
+pub use pictures::{prepare_pictures, print_picture, with_pictures_prepared_ahead};
 pub use read::{read_docx, read_docx_bytes, DocxRead, EmbeddedPicture, ReadError, ReadReport};
 pub use summary::{summary_docx, SummaryRow, SUMMARY_COLUMNS, SUMMARY_DATE, SUMMARY_SIGNATURE};
 pub use write::write_docx_atomic;

@@ -9,6 +9,7 @@ use crate::media::imaging::encode_jpeg;
 use crate::media::{load_fitted, DecodeLimits, Library};
 use crate::model::Case;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// Prepares one picture file for print, with its caption.
 pub fn print_picture(path: &Path, caption: &str, index: usize) -> Result<PrintPicture, DocxError> {
@@ -59,23 +60,40 @@ pub fn prepare_pictures(case: &Case, library: &Library) -> Result<Vec<PrintPictu
     Ok(out)
 }
 
-/// Puts the print-size pictures of `cases` into the attachment library's cache, from the last
-/// case backwards, while `go_on(index of the case)` says so. Run on a second thread while the
-/// caller writes the cases' 推荐表 in order from the first, it stops where the caller has got
-/// to: on two cores the pictures of a package — most of its work — take about half the time.
-/// Failures are left to the caller's own pass, which reports them.
-pub fn cache_print_pictures_backwards(
+/// Runs `work` — which writes the cases' 推荐表 in order, keeping in the counter it is given
+/// the index of the case it is at — while, on two cores or more, a second thread puts the
+/// print-size pictures of the cases ahead into the attachment library's cache, from the last
+/// case backwards, until the two meet. Decoding and downscaling 12-megapixel pictures is most
+/// of the work of many 推荐表, so both cores share it. The helper stops at `cancel`; its failures
+/// are left to `work`, which meets and reports them.
+pub fn with_pictures_prepared_ahead<T>(
     cases: &[Case],
     library: &Library,
-    go_on: impl Fn(usize) -> bool,
-) {
-    let (w, h) = picture_box_px();
-    for (i, case) in cases.iter().enumerate().rev() {
-        for a in &case.media.pictures {
-            if !go_on(i) {
-                return;
-            }
-            let _ = library.fitted_jpeg(&a.sha256, w, h, PRINT_JPEG_QUALITY);
+    cancel: &AtomicBool,
+    work: impl FnOnce(&AtomicUsize) -> T,
+) -> T {
+    let reached = AtomicUsize::new(0);
+    let done = AtomicBool::new(false);
+    let two_cores = std::thread::available_parallelism().map_or(1, |n| n.get()) > 1;
+    std::thread::scope(|s| {
+        if two_cores {
+            s.spawn(|| {
+                let (w, h) = picture_box_px();
+                for (i, case) in cases.iter().enumerate().rev() {
+                    for a in &case.media.pictures {
+                        if i <= reached.load(Ordering::SeqCst)
+                            || done.load(Ordering::SeqCst)
+                            || cancel.load(Ordering::SeqCst)
+                        {
+                            return;
+                        }
+                        let _ = library.fitted_jpeg(&a.sha256, w, h, PRINT_JPEG_QUALITY);
+                    }
+                }
+            });
         }
-    }
+        let r = work(&reached);
+        done.store(true, Ordering::SeqCst);
+        r
+    })
 }
