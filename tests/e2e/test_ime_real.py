@@ -26,6 +26,10 @@ import time
 import harness
 from harness import field, new_case, wait_saved
 
+# Programs this test runs (scripts/install-deps.sh test installs them: APT_IME, and imagemagick for
+# `import`). tests/e2e/run.py leaves the test out of a default run when one is missing.
+NEEDS = ("fcitx5", "fcitx5-remote", "xdotool", "dbus-daemon", "import")
+
 PROFILE = """[Groups/0]
 Name=Default
 Default Layout=us
@@ -93,16 +97,27 @@ class Fcitx:
         busconf = os.path.join(tmp, "dbus-session.conf")
         with open(busconf, "w") as f:
             f.write(BUS_CONFIG)
-        out = subprocess.run(
-            ["dbus-daemon", f"--config-file={busconf}", "--fork", "--print-address=1", "--print-pid=1"],
-            capture_output=True, text=True, timeout=20, check=True,
-        ).stdout.split()
-        self.bus, self.dbus_pid = out[0], int(out[1])
+        # dbus-daemon and fcitx5 share one process group, named in $E2E_PGID_FILE like the
+        # drivers', so scripts/test.sh ends them even if this runner is killed.
+        self.dbus = subprocess.Popen(
+            ["dbus-daemon", f"--config-file={busconf}", "--nofork", "--print-address=1"],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, process_group=0,
+        )
+        self.group = self.dbus.pid
+        pgid_file = os.environ.get("E2E_PGID_FILE")
+        if pgid_file:
+            with open(pgid_file, "a") as f:
+                f.write(f"{self.group}\n")
+        self.bus = self.dbus.stdout.readline().strip()
+        if not self.bus:
+            self.dbus.kill()
+            raise AssertionError("dbus-daemon 没有启动")
         self.env = {
             "DBUS_SESSION_BUS_ADDRESS": self.bus,
             "GTK_IM_MODULE": "fcitx",
             "QT_IM_MODULE": "fcitx",
             "XMODIFIERS": "@im=fcitx",
+            "NO_AT_BRIDGE": "1",  # no accessibility bus on this D-Bus session: do not look for one
             "HOME": self.home,
             "XDG_CONFIG_HOME": os.path.join(self.home, ".config"),
             "XDG_DATA_HOME": os.path.join(self.home, ".local", "share"),
@@ -111,13 +126,15 @@ class Fcitx:
         self.log = open(os.path.join(tmp, "fcitx5.log"), "wb")
         self.proc = subprocess.Popen(
             ["fcitx5", "--verbose=*=2"],
-            env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+            env=env, stdout=self.log, stderr=subprocess.STDOUT, process_group=self.group,
         )
         end = time.monotonic() + 20
         while time.monotonic() < end:
             r = subprocess.run(["fcitx5-remote"], env=env, capture_output=True, text=True)
             if r.returncode == 0 and r.stdout.strip() in ("0", "1", "2"):
                 return
+            if self.proc.poll() is not None:
+                break
             time.sleep(0.2)
         self.stop()
         raise AssertionError("fcitx5 没有启动（见 fcitx5.log）")
@@ -127,11 +144,13 @@ class Fcitx:
         return subprocess.run(["fcitx5-remote", *args], env=env, capture_output=True, text=True, timeout=10).stdout.strip()
 
     def stop(self):
-        for pid, group in ((self.proc.pid, True), (self.dbus_pid, False)):
-            try:
-                os.killpg(pid, signal.SIGKILL) if group else os.kill(pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
+        try:
+            os.killpg(self.group, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        for p in (self.proc, self.dbus):
+            p.wait(timeout=10)
+        self.dbus.stdout.close()
         self.log.close()
 
 
@@ -159,10 +178,12 @@ def _focus_window(app):
 
 def _click_field(app, w, path):
     """A real click (through X) on the field, so GTK and fcitx5 see focus move. The window has no
-    decorations (no window manager): page coordinates are window coordinates."""
+    decorations (no window manager): page coordinates are window coordinates. The click goes to
+    the field's right end: fcitx5's candidate window opens below the caret, at the left, and a
+    click on it would choose a candidate."""
     x, y = app.js(
         "const e = document.querySelector(`[data-path=\"${arguments[0]}\"]`); e.scrollIntoView({block: 'center'});"
-        "const b = e.getBoundingClientRect(); return [Math.round(b.left + 12), Math.round(b.top + b.height / 2)];",
+        "const b = e.getBoundingClientRect(); return [Math.round(b.right - 16), Math.round(b.top + b.height / 2)];",
         path,
     )
     _xdotool("mousemove", "--window", w, str(x), str(y), "click", "1")
@@ -216,7 +237,7 @@ PAIRS = [("lessons", "business.field"), ("intro.title", "opinion"), ("practices.
 
 
 def test_real_pinyin_ime(ctx):
-    for tool in ("fcitx5", "fcitx5-remote", "xdotool", "dbus-daemon", "import"):
+    for tool in NEEDS:
         assert shutil.which(tool), f"缺少 {tool}（scripts/install-deps.sh test 会安装）"
     ime = Fcitx(ctx.tmp)
     try:
