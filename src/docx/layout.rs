@@ -1083,17 +1083,24 @@ fn table(case: &Case, campaign: &Campaign, pics: &[CheckedPicture]) -> Table {
     let mut rows = upper_rows(case);
     rows.extend(intro_block(case, campaign, pics));
     rows.extend(opinion_block(case, campaign));
+    official_table(rows, physical_grid(), CELL_PAD)
+}
+
+/// A table of the official forms: fixed columns of `grid` (twips), centred, single lines all
+/// round and inside, `pad` twips left and right in every cell (the 推荐表 and the 汇总表).
+pub(crate) fn official_table(rows: Vec<TableRow>, grid: Vec<usize>, pad: usize) -> Table {
     let border = |pos| {
         TableBorder::new(pos)
             .size(BORDER_SZ)
             .border_type(BorderType::Single)
     };
+    let width = grid.iter().sum();
     Table::new(rows)
-        .set_grid(physical_grid())
-        .width(TABLE_W, WidthType::Dxa)
+        .set_grid(grid)
+        .width(width, WidthType::Dxa)
         .layout(TableLayoutType::Fixed)
         .align(TableAlignmentType::Center)
-        .margins(TableCellMargins::new().margin(0, CELL_PAD, 0, CELL_PAD))
+        .margins(TableCellMargins::new().margin(0, pad, 0, pad))
         .set_borders(
             TableBorders::new()
                 .set(border(TableBorderPosition::Top))

@@ -6,8 +6,8 @@
 
 use super::fixup::{self, Properties};
 use super::layout::{
-    add_text, official_page, page_footer, para, text_para, Look, BORDER_SZ, FANGSONG, FONT_DECLS,
-    HEI, LABEL, LINE_TEXT,
+    add_text, official_page, official_table, page_footer, para, text_para, Look, FANGSONG,
+    FONT_DECLS, HEI, LABEL, LINE_TEXT,
 };
 use super::{DocxError, APPLICATION};
 use crate::campaign::Campaign;
@@ -120,26 +120,7 @@ pub fn summary_docx(
                 .cant_split(),
         );
     }
-    let border = |pos| {
-        TableBorder::new(pos)
-            .size(BORDER_SZ)
-            .border_type(BorderType::Single)
-    };
-    let table = Table::new(table_rows)
-        .set_grid(COLS.to_vec())
-        .width(COLS.iter().sum(), WidthType::Dxa)
-        .layout(TableLayoutType::Fixed)
-        .align(TableAlignmentType::Center)
-        .margins(TableCellMargins::new().margin(0, PAD, 0, PAD))
-        .set_borders(
-            TableBorders::new()
-                .set(border(TableBorderPosition::Top))
-                .set(border(TableBorderPosition::Left))
-                .set(border(TableBorderPosition::Bottom))
-                .set(border(TableBorderPosition::Right))
-                .set(border(TableBorderPosition::InsideH))
-                .set(border(TableBorderPosition::InsideV)),
-        );
+    let table = official_table(table_rows, COLS.to_vec(), PAD);
     let blank = || para(AlignmentType::Left, LINE_TEXT, LABEL);
     let right =
         |t: &str| text_para(AlignmentType::Right, t, LABEL).indent(None, None, Some(960), None);
