@@ -54,10 +54,17 @@ for v in "${variants[@]}"; do
   set_profile "$work/Cargo.toml" "$v"
   load=$(cut -d' ' -f1-3 /proc/loadavg)
   export CARGO_TARGET_DIR="$work/target"
-  b=$(cd "$work" && timed cargo build --offline -j"$jobs")
-  a=$(cd "$work" && timed cargo build --offline -j"$jobs" -p tianbao-app)
-  t=$(cd "$work" && timed cargo test --offline -j"$jobs" --no-run)
-  r=$(cd "$work" && timed cargo test --offline -j"$jobs")
-  printf '%-6s %11s %11s %11s %11s  %s\n' "$v" "$b" "$a" "$t" "$r" "$load"
+  # Each step is printed as soon as it ends (a run stopped half-way keeps what it measured).
+  printf '%-6s' "$v"
+  for step in build app test+ run; do
+    case $step in
+      build) cmd=(cargo build --offline -j"$jobs") ;;
+      app) cmd=(cargo build --offline -j"$jobs" -p tianbao-app) ;;
+      test+) cmd=(cargo test --offline -j"$jobs" --no-run) ;;
+      run) cmd=(cargo test --offline -j"$jobs") ;;
+    esac
+    printf ' %11s' "$(cd "$work" && timed "${cmd[@]}")"
+  done
+  printf '  %s\n' "$load"
   rm -rf "$work"
 done
