@@ -360,11 +360,13 @@ pub fn apply(store: &mut Store, import: Import) -> Result<ImportReport, BundleEr
             .library()
             .blobs()
             .map_err(crate::store::StoreError::from)?;
-        for f in staged {
-            blobs
-                .adopt(f.staged.as_ref().expect("filtered"), &f.sha256)
-                .map_err(crate::store::StoreError::from)?;
-        }
+        blobs
+            .adopt_all(
+                staged
+                    .iter()
+                    .map(|f| (f.staged.as_deref().expect("filtered"), f.sha256.as_str())),
+            )
+            .map_err(crate::store::StoreError::from)?;
     }
     store.apply_plans(&plans)?;
     Ok(preview)
