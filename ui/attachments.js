@@ -9,7 +9,7 @@
 // any more are freed (`gc_blobs`) once the undo is no longer offered.
 
 import { api } from './api.js';
-import { h, toast, clearToast, reportError, focusMoved } from './dom.js';
+import { h, toast, clearToast, reportError, focusMoved, imageDataUrl } from './dom.js';
 import * as native from './native.js';
 import { humanSize, pixelSize, formatLabel, ruleSize, errorText } from './format.js';
 import { fieldLabel } from './labels.js';
@@ -29,16 +29,6 @@ const SLOTS = {
 export const SLOT_NAMES = Object.keys(SLOTS);
 const slotLabel = (slot) => fieldLabel(`media.${slot}`);
 const { baseName } = native;
-
-/** JPEG bytes → a data: URL (the CSP allows img-src data:). */
-function dataUrl(buffer) {
-  return new Promise((resolve, reject) => {
-    const r = new FileReader();
-    r.onload = () => resolve(r.result);
-    r.onerror = () => reject(r.error);
-    r.readAsDataURL(new Blob([buffer], { type: 'image/jpeg' }));
-  });
-}
 
 /**
  * @param {object} ctx the editor's edit context: `campaign`, `case` (the case being edited),
@@ -70,7 +60,7 @@ export function createAttachments(ctx) {
     if (!thumbs.has(a.sha256)) {
       thumbs.set(
         a.sha256,
-        api.thumbnail(a.sha256).then(dataUrl).catch(() => {
+        api.thumbnail(a.sha256).then((bytes) => imageDataUrl(bytes)).catch(() => {
           thumbs.delete(a.sha256);
           return null;
         }),

@@ -98,3 +98,14 @@ export function hideJob() {
   job.hidden = true;
   job.replaceChildren();
 }
+
+/** Image bytes (an ArrayBuffer from a command) → a data: URL (the CSP allows img-src data:,
+ * not blob:). */
+export function imageDataUrl(buffer, type = 'image/jpeg') {
+  return new Promise((resolve, reject) => {
+    const r = new FileReader();
+    r.onload = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+    r.readAsDataURL(new Blob([buffer], { type }));
+  });
+}

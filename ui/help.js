@@ -4,7 +4,7 @@
 // indented code, images, **bold** and `code` — all through textContent, never as HTML.
 
 import { api } from './api.js';
-import { h, $ } from './dom.js';
+import { h, $, imageDataUrl } from './dom.js';
 
 /** Markdown (the subset the guide uses) → DOM nodes. `image(src)` gives an <img> src. */
 export function renderMarkdown(text, image = (src) => src) {
@@ -74,15 +74,6 @@ function inline(s) {
   return parts;
 }
 
-function pngDataUrl(buffer) {
-  return new Promise((resolve, reject) => {
-    const r = new FileReader();
-    r.onload = () => resolve(r.result);
-    r.onerror = () => reject(r.error);
-    r.readAsDataURL(new Blob([buffer], { type: 'image/png' }));
-  });
-}
-
 export function createHelp({ onClose }) {
   const body = $('#help-body');
   let loaded = false;
@@ -92,14 +83,13 @@ export function createHelp({ onClose }) {
     const guide = await api.userGuide();
     const nodes = renderMarkdown(guide, (src) => src);
     body.replaceChildren(...nodes);
-    // Pictures come from the app itself (compiled in), as bytes → data: URLs (the CSP allows
-    // img-src data:, not blob:).
+    // Pictures come from the app itself (compiled in), as bytes → data: URLs.
     for (const img of body.querySelectorAll('img')) {
       const src = img.getAttribute('src');
       img.removeAttribute('src');
       api
         .guideImage(src)
-        .then(pngDataUrl)
+        .then((bytes) => imageDataUrl(bytes, 'image/png'))
         .then((url) => {
           img.src = url;
         })
