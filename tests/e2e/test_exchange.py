@@ -91,7 +91,8 @@ def test_bundle_round_trip_conflict_history(ctx):
     text = dialog_text(app)
     assert "台江县施洞镇" in text and "李明" in text and "基本情况介绍" in text, text
     assert "object" not in text, text
-    assert app.js("return document.querySelector('#x-preview-table tbody tr td:nth-child(2)').innerText") == "有冲突"
+    # The core's words for the outcome (Outcome::label): one field edited on both sides.
+    assert app.js("return document.querySelector('#x-preview-table tbody tr td:nth-child(2)').innerText") == "有冲突（1 处）"
     shot(app, "exchange-preview.png")
     app.find("#x-apply").click()
     r = import_result(app)
