@@ -298,6 +298,14 @@ impl Drop for BackgroundSync {
     }
 }
 
+/// [`AtomicFile::write_back_every`]: what was written since the last background sync.
+#[derive(Debug)]
+struct WriteBack {
+    sync: BackgroundSync,
+    every: u64,
+    since: u64,
+}
+
 /// A temporary file that becomes a real one only by [`AtomicFile::commit`]; dropped without
 /// it, it is removed.
 #[derive(Debug)]
@@ -305,7 +313,7 @@ pub struct AtomicFile {
     tmp: PathBuf,
     file: Option<File>,
     /// Opt-in ([`AtomicFile::write_back_every`]): synced in the background every so many bytes.
-    writeback: Option<(BackgroundSync, u64, u64)>,
+    writeback: Option<WriteBack>,
 }
 
 impl AtomicFile {
@@ -362,7 +370,11 @@ impl AtomicFile {
     /// synced on a background thread while writing goes on, so that [`AtomicFile::commit`]
     /// does not wait for the whole file to reach the disk at the end.
     pub fn write_back_every(&mut self, bytes: u64) {
-        self.writeback = Some((BackgroundSync::new(), bytes, 0));
+        self.writeback = Some(WriteBack {
+            sync: BackgroundSync::new(),
+            every: bytes,
+            since: 0,
+        });
     }
 
     /// The open temporary file, to write into.
@@ -373,8 +385,9 @@ impl AtomicFile {
     /// Flushes and fsyncs the content, renames it to `target` (replacing it) and fsyncs the
     /// target's folder.
     pub fn commit(mut self, target: &Path) -> Result<(), FsError> {
-        if let Some((bg, _, _)) = self.writeback.take() {
-            bg.finish()
+        if let Some(w) = self.writeback.take() {
+            w.sync
+                .finish()
                 .map_err(|e| FsError::writing(target, e.source))?;
         }
         let mut file = self.file.take().expect("open until committed");
@@ -396,12 +409,12 @@ impl Write for AtomicFile {
             .as_mut()
             .expect("open until committed")
             .write(buf)?;
-        if let Some((bg, every, since)) = &mut self.writeback {
-            *since += n as u64;
-            if *since >= *every {
-                *since = 0;
+        if let Some(w) = &mut self.writeback {
+            w.since += n as u64;
+            if w.since >= w.every {
+                w.since = 0;
                 if let Some(f) = self.file.as_ref().and_then(|f| f.try_clone().ok()) {
-                    bg.sync(f, &self.tmp);
+                    w.sync.sync(f, &self.tmp);
                 }
             }
         }
@@ -471,7 +484,7 @@ where
         let mut total = 0u64;
         let read = loop {
             let mut buf = empty_rx.try_recv().unwrap_or_else(|_| vec![0; COPY_CHUNK]);
-            let n = match fill(from, &mut buf) {
+            let n = match read_full(from, &mut buf) {
                 Ok(0) => break Ok(()),
                 Ok(n) => n,
                 Err(e) => break Err(e),
@@ -493,8 +506,8 @@ where
     })
 }
 
-/// Reads until `buf` is full or the end (fewer, larger chunks for the writer).
-fn fill<R: io::Read + ?Sized>(from: &mut R, buf: &mut [u8]) -> io::Result<usize> {
+/// Reads until `buf` is full or the end; the bytes read (fewer only at the end).
+pub fn read_full<R: io::Read + ?Sized>(from: &mut R, buf: &mut [u8]) -> io::Result<usize> {
     let mut n = 0;
     while n < buf.len() {
         match from.read(&mut buf[n..]) {

@@ -608,7 +608,8 @@ fn build(
     let common = vec![xlsx_name.clone(), docx_name.clone()];
 
     // 2. one folder per case (the pictures of the cases ahead prepared on the second core)
-    let case_files = with_pictures_prepared_ahead(&plan.cases, files, cancel, |reached| {
+    let cases: Vec<&Case> = plan.cases.iter().collect();
+    let case_files = with_pictures_prepared_ahead(&cases, files, cancel, |reached| {
         case_folders(&mut b, files, plan, &blobs, reached)
     })?;
 

@@ -1,7 +1,7 @@
 // Start-up and switching between the case list and the editor.
 
 import { api } from './api.js';
-import { $, toast, reportError } from './dom.js';
+import { $, h, toast, reportError } from './dom.js';
 import { createList } from './list.js';
 import { createEditor } from './editor.js';
 import { createDocx } from './docx.js';
@@ -13,7 +13,6 @@ import { onFileDrop } from './native.js';
 import { errorText } from './format.js';
 import { createBackups } from './backups.js';
 import { createHelp, aboutLines } from './help.js';
-import { h } from './dom.js';
 import { confirmDialog } from './dialog.js';
 
 function show(view) {
@@ -50,7 +49,7 @@ async function main() {
     try {
       await help.open();
     } catch (e) {
-      toast(errorText(e), { error: true });
+      reportError(e);
     }
   });
   $('#open-about').addEventListener('click', async () => {
@@ -154,7 +153,7 @@ async function main() {
         await editor.open(kase);
         if (field) editor.focusField(field);
       } catch (e) {
-        toast(errorText(e), { error: true });
+        reportError(e);
       }
     },
   });

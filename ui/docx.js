@@ -6,7 +6,7 @@
 // (the buttons ask for the path with a native dialog first); tests call them directly.
 
 import { api } from './api.js';
-import { h, toast, reportError, showJob, setJob, hideJob } from './dom.js';
+import { toast, reportError, showJob, setJob, hideJob, cancelButton } from './dom.js';
 import { confirmDialog } from './dialog.js';
 import * as native from './native.js';
 import { caseLabel } from './labels.js';
@@ -33,22 +33,6 @@ function rememberDir(dir) {
 export function createDocx({ onWritten = () => {} } = {}) {
   let running = false;
 
-  const cancelButton = () =>
-    h(
-      'button',
-      {
-        type: 'button',
-        class: 'small',
-        id: 'job-cancel',
-        onclick: (e) => {
-          e.target.disabled = true;
-          e.target.textContent = '正在取消…';
-          api.cancelGeneration().catch(() => {});
-        },
-      },
-      '取消',
-    );
-
   function openActions(file) {
     return [
       { label: '打开文件', run: () => native.openPath(file).catch((e) => reportError(e)) },
@@ -69,7 +53,7 @@ export function createDocx({ onWritten = () => {} } = {}) {
     if (busyGuard()) return null;
     running = true;
     const { cancellable = false, ...bar } = opts;
-    showJob(text, { ...bar, buttons: cancellable ? [cancelButton()] : [] });
+    showJob(text, { ...bar, buttons: cancellable ? [cancelButton('job-cancel', () => api.cancelGeneration().catch(() => {}))] : [] });
     try {
       return await work();
     } catch (e) {

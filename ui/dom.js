@@ -84,12 +84,31 @@ export function showJob(text, { value = null, max = null, buttons = [] } = {}) {
   job.hidden = false;
 }
 
-/** Updates the job's text (and its bar, when it has one). */
-export function setJob(text, value = null) {
+/** The footer's 取消 button for a job that `onCancel` stops (it says 正在取消… once pressed). */
+export function cancelButton(id, onCancel) {
+  return h(
+    'button',
+    {
+      type: 'button',
+      class: 'small',
+      id,
+      onclick: (e) => {
+        e.target.disabled = true;
+        e.target.textContent = '正在取消…';
+        onCancel();
+      },
+    },
+    '取消',
+  );
+}
+
+/** Updates the job's text (and its bar, when it has one): its buttons stay as they are. */
+export function setJob(text, value = null, max = null) {
   const job = document.getElementById('job');
   const t = job.querySelector('.job-text');
   const bar = job.querySelector('progress');
   if (t) t.textContent = text;
+  if (bar && max != null) bar.max = max;
   if (bar && value != null) bar.value = value;
 }
 

@@ -12,9 +12,9 @@
 // the e2e tests call them directly, as they do for the 推荐表.
 
 import { call } from './api.js';
-import { h, $, toast, showJob, hideJob } from './dom.js';
+import { h, $, toast, reportError, showJob, hideJob } from './dom.js';
 import * as native from './native.js';
-import { errorText, humanSize, shortTime } from './format.js';
+import { humanSize, shortTime } from './format.js';
 
 const FILTER = [{ name: '案例交换包（.tianbao）', extensions: ['tianbao', 'TIANBAO'] }];
 const LAST_DIR = 'tianbao.exchange.lastDir';
@@ -127,11 +127,11 @@ export function createExchange({ list, onChanged }) {
       remember(r.path);
       toast(`已导出交换包：${r.cases} 个案例，${r.files} 个附件，${humanSize(r.bytes)}${r.encrypted ? '，已加口令' : ''}`, {
         ms: 20000,
-        actions: [{ label: '打开所在文件夹', run: () => native.revealInFolder(r.path).catch((e) => toast(errorText(e), { error: true })) }],
+        actions: [{ label: '打开所在文件夹', run: () => native.revealInFolder(r.path).catch((e) => reportError(e)) }],
       });
       return r;
     } catch (e) {
-      toast(errorText(e), { error: true, ms: 20000 });
+      reportError(e, { ms: 20000 });
       throw e;
     } finally {
       busy = false;
@@ -152,7 +152,7 @@ export function createExchange({ list, onChanged }) {
     try {
       name = await call('bundle_default_name', { count });
     } catch (e) {
-      toast(errorText(e), { error: true });
+      reportError(e);
       return;
     }
     const dir = remembered();
@@ -213,7 +213,7 @@ export function createExchange({ list, onChanged }) {
         if (pass == null) return null;
       }
     } catch (e) {
-      toast(errorText(e), { error: true, ms: 20000 });
+      reportError(e, { ms: 20000 });
       return null;
     }
     busy = true;
@@ -222,7 +222,7 @@ export function createExchange({ list, onChanged }) {
       preview = await call('preview_bundle', { path, passphrase: pass });
     } catch (e) {
       busy = false;
-      toast(errorText(e), { error: true, ms: 30000 });
+      reportError(e, { ms: 30000 });
       throw e;
     }
     const nothing = preview.cases.every((c) => outcomeOf(c) === 'unchanged');
@@ -254,7 +254,7 @@ export function createExchange({ list, onChanged }) {
       await onChanged();
       return r;
     } catch (e) {
-      toast(errorText(e), { error: true, ms: 30000 });
+      reportError(e, { ms: 30000 });
       throw e;
     } finally {
       busy = false;
@@ -303,7 +303,7 @@ export function createExchange({ list, onChanged }) {
     try {
       views = await call('case_conflicts', { id });
     } catch (e) {
-      toast(errorText(e), { error: true });
+      reportError(e);
       return;
     }
     if (!views.length) {
@@ -328,7 +328,7 @@ export function createExchange({ list, onChanged }) {
                     await onChanged();
                   } else render();
                 } catch (e) {
-                  toast(errorText(e), { error: true, ms: 15000 });
+                  reportError(e, { ms: 15000 });
                 }
               };
               const edit = c.editable
@@ -380,7 +380,7 @@ export function createExchange({ list, onChanged }) {
     try {
       entries = await call('case_history', { id });
     } catch (e) {
-      toast(errorText(e), { error: true });
+      reportError(e);
       return;
     }
     await modal(

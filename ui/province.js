@@ -8,7 +8,7 @@
 // buttons (the buttons ask for paths with native dialogs first); the e2e tests call them.
 
 import { api } from './api.js';
-import { h, $, toast, clearToast } from './dom.js';
+import { h, $, toast, clearToast, showJob, setJob, hideJob, cancelButton } from './dom.js';
 import * as native from './native.js';
 import { errorText, STATUS_LABEL } from './format.js';
 
@@ -22,7 +22,6 @@ export function createProvince({ info, onOpenCase }) {
   const filterSel = $('#province-filter');
   const sortSel = $('#province-sort');
   const checkPanel = $('#check-panel');
-  const job = $('#job');
   let desk = null;
   let running = false;
 
@@ -274,27 +273,18 @@ export function createProvince({ info, onOpenCase }) {
     return c;
   }
 
+  /** The footer line: made once, then only its text and bar change (a pressed 取消 stays pressed). */
   function progress(p) {
-    const bar = h('progress', { max: p.total, value: p.done });
-    job.replaceChildren(
-      bar,
-      h('span', { class: 'job-text' }, p.current ? `正在生成报送材料：${p.current}（${p.done}/${p.total}）` : '正在完成…'),
-      h(
-        'button',
-        {
-          type: 'button',
-          class: 'small',
-          id: 'package-cancel',
-          onclick: (e) => {
-            e.target.disabled = true;
-            e.target.textContent = '正在取消…';
-            api.cancelGeneration().catch(() => {});
-          },
-        },
-        '取消',
-      ),
-    );
-    job.hidden = false;
+    const text = p.current ? `正在生成报送材料：${p.current}（${p.done}/${p.total}）` : '正在完成…';
+    if (document.getElementById('package-cancel')) {
+      setJob(text, p.done, p.total);
+      return;
+    }
+    showJob(text, {
+      value: p.done,
+      max: p.total,
+      buttons: [cancelButton('package-cancel', () => api.cancelGeneration().catch(() => {}))],
+    });
   }
 
   /** Writes the package into the new folder `dir`; resolves to the outcome. */
@@ -315,8 +305,7 @@ export function createProvince({ info, onOpenCase }) {
       throw e;
     } finally {
       running = false;
-      job.hidden = true;
-      job.replaceChildren();
+      hideJob();
     }
   }
 

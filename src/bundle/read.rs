@@ -111,7 +111,7 @@ fn verify_zip(
 ) -> Result<Verified, BundleError> {
     let mut f = File::open(zip_path).map_err(|e| BundleError::read(file, &e))?;
     let mut magic = [0u8; 4];
-    let n = read_full(&mut f, &mut magic).map_err(|e| BundleError::read(file, &e))?;
+    let n = crate::fsx::read_full(&mut f, &mut magic).map_err(|e| BundleError::read(file, &e))?;
     if n < 4 || (&magic != b"PK\x03\x04" && &magic != b"PK\x05\x06") {
         return Err(BundleError::NotZip { file: file.into() });
     }
@@ -511,15 +511,4 @@ fn read_entry(
         });
     }
     Ok(crate::media::blobs::hex(&hasher.finalize()))
-}
-
-fn read_full(f: &mut File, buf: &mut [u8]) -> io::Result<usize> {
-    let mut n = 0;
-    while n < buf.len() {
-        match f.read(&mut buf[n..])? {
-            0 => break,
-            k => n += k,
-        }
-    }
-    Ok(n)
 }

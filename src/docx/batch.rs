@@ -125,11 +125,7 @@ pub fn write_batch<E: Display>(
         .iter()
         .map(|&id| load(id).map_err(|e| e.to_string()))
         .collect();
-    let cases: Vec<Case> = loaded
-        .iter()
-        .filter_map(|c| c.as_ref().ok())
-        .cloned()
-        .collect();
+    let cases: Vec<&Case> = loaded.iter().filter_map(|c| c.as_ref().ok()).collect();
     with_pictures_prepared_ahead(&cases, library, cancel, |reached| {
         let mut k = 0; // the index in `cases` of the next case written
         for (i, (&id, case)) in ids.iter().zip(&loaded).enumerate() {

@@ -67,7 +67,7 @@ pub fn prepare_pictures(case: &Case, library: &Library) -> Result<Vec<PrintPictu
 /// of the work of many 推荐表, so both cores share it. The helper stops at `cancel`; its failures
 /// are left to `work`, which meets and reports them.
 pub fn with_pictures_prepared_ahead<T>(
-    cases: &[Case],
+    cases: &[&Case],
     library: &Library,
     cancel: &AtomicBool,
     work: impl FnOnce(&AtomicUsize) -> T,
