@@ -22,6 +22,9 @@ let queue = Promise.resolve();
  * @param {(close: (value: any) => void) => Node|Node[]} [o.body] more content below the message
  *   (e.g. a report with links); `close(value)` ends the dialog with `value` as its answer
  * @param {boolean} [o.wide] for a long report: wider, its body scrolls
+ * @param {string} [o.id] the <dialog>'s id (default app-dialog)
+ * `ok: null` (with `cancel: null`): no buttons of the dialog's own — `body` brings its buttons
+ * and ends the dialog through `close`; Esc still answers false.
  */
 export function confirmDialog(o) {
   const run = queue.then(() => show(o));
@@ -34,12 +37,12 @@ export function messageDialog({ title, message, ok = '知道了' }) {
   return confirmDialog({ title, message, ok, cancel: null });
 }
 
-function show({ title, message, ok, cancel = '取消', danger = false, choices = null, body = null, wide = false }) {
+function show({ title, message, ok, cancel = '取消', danger = false, choices = null, body = null, wide = false, id = 'app-dialog' }) {
   return new Promise((resolve) => {
     const boxes = (choices || []).map((c) =>
       h('label', { class: 'check' }, h('input', { type: 'checkbox', dataset: { key: c.key }, checked: c.checked !== false }), ' ', c.label),
     );
-    const okBtn = h('button', { type: 'button', class: danger ? 'danger-solid' : 'primary', dataset: { answer: 'ok' } }, ok);
+    const okBtn = ok ? h('button', { type: 'button', class: danger ? 'danger-solid' : 'primary', dataset: { answer: 'ok' } }, ok) : null;
     const cancelBtn = cancel ? h('button', { type: 'button', dataset: { answer: 'cancel' } }, cancel) : null;
     const paras = String(message || '')
       .split(/\n+/)
@@ -49,10 +52,10 @@ function show({ title, message, ok, cancel = '取消', danger = false, choices =
     const extra = body ? body((value) => closeWith(value)) : null;
     const dlg = h(
       'dialog',
-      { class: `app-dialog${wide ? ' wide' : ''}`, 'aria-labelledby': 'app-dialog-title', id: 'app-dialog' },
-      h('h2', { id: 'app-dialog-title' }, title),
+      { class: `app-dialog${wide ? ' wide' : ''}`, 'aria-labelledby': `${id}-title`, id },
+      h('h2', { id: `${id}-title` }, title),
       h('div', { class: 'dialog-body' }, ...paras, boxes.length ? h('div', { class: 'choices' }, ...boxes) : null, extra),
-      h('div', { class: 'dialog-buttons' }, cancelBtn, okBtn),
+      okBtn || cancelBtn ? h('div', { class: 'dialog-buttons' }, cancelBtn, okBtn) : null,
     );
     const done = (yes, given) => {
       if (open !== dlg) return;
@@ -70,7 +73,7 @@ function show({ title, message, ok, cancel = '取消', danger = false, choices =
       resolve(answer);
     };
     closeWith = (value) => done(true, value);
-    okBtn.addEventListener('click', () => done(true));
+    if (okBtn) okBtn.addEventListener('click', () => done(true));
     if (cancelBtn) cancelBtn.addEventListener('click', () => done(false));
     dlg.addEventListener('cancel', (e) => {
       e.preventDefault(); // Esc
@@ -79,6 +82,7 @@ function show({ title, message, ok, cancel = '取消', danger = false, choices =
     document.body.append(dlg);
     open = dlg;
     dlg.showModal();
-    (danger && cancelBtn ? cancelBtn : okBtn).focus();
+    const first = (danger && cancelBtn) || okBtn || cancelBtn || dlg.querySelector('.dialog-body input, .dialog-body textarea, .dialog-body button');
+    first?.focus();
   });
 }

@@ -14,6 +14,7 @@
 import { call } from './api.js';
 import { h, $, toast, reportError, showJob, hideJob } from './dom.js';
 import * as native from './native.js';
+import { confirmDialog } from './dialog.js';
 import { humanSize, shortTime } from './format.js';
 
 const FILTER = [{ name: '案例交换包（.tianbao）', extensions: ['tianbao', 'TIANBAO'] }];
@@ -36,24 +37,10 @@ function remember(path) {
   }
 }
 
-/** A modal dialog: `build(close)` returns its content; resolves with what close() was given. */
+/** The exchange's dialogs: the app's dialog with content and buttons of their own
+ * (`build(close)`); resolves with what close() was given, null for Esc. */
 function modal(title, build, { wide = false, id = 'x-dialog' } = {}) {
-  $(`#${id}`)?.remove();
-  return new Promise((resolve) => {
-    const d = h('dialog', { id, class: `x-dialog${wide ? ' wide' : ''}`, 'aria-label': title });
-    const close = (v) => {
-      d.close();
-      d.remove();
-      resolve(v);
-    };
-    d.addEventListener('cancel', (e) => {
-      e.preventDefault();
-      close(null);
-    });
-    d.append(h('h2', {}, title), ...[build(close)].flat());
-    document.body.append(d);
-    d.showModal();
-  });
+  return confirmDialog({ title, body: build, ok: null, cancel: null, wide, id }).then((v) => (v === false ? null : v));
 }
 
 function buttons(...list) {
