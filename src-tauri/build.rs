@@ -1,6 +1,7 @@
 //! Tauri's build step, and the user guide (docs/用户手册.md with its pictures in
-//! docs/img/manual/) compiled into the app for 帮助: `$OUT_DIR/guide.rs` holds the Markdown and
-//! a table of the pictures, so the guide shows offline and the binary never reads docs/.
+//! docs/img/manual/) compiled into the app for 帮助: `$OUT_DIR/guide.rs` holds the guide as
+//! HTML (rendered here by pulldown-cmark) and a table of the pictures, so the guide shows
+//! offline and the binary never reads docs/.
 use std::fmt::Write;
 use std::path::Path;
 
@@ -19,11 +20,16 @@ fn main() {
         })
         .unwrap_or_default();
     names.sort();
+    let markdown = std::fs::read_to_string(&guide).expect("docs/用户手册.md");
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(&markdown));
+    let out_dir = std::path::PathBuf::from(std::env::var("OUT_DIR").unwrap());
+    std::fs::write(out_dir.join("guide.html"), html).unwrap();
     let mut out = String::new();
     writeln!(
         out,
-        "pub const GUIDE: &str = include_str!({:?});",
-        guide.display().to_string()
+        "pub const GUIDE_HTML: &str = include_str!({:?});",
+        out_dir.join("guide.html").display().to_string()
     )
     .unwrap();
     writeln!(out, "pub const GUIDE_IMAGES: &[(&str, &[u8])] = &[").unwrap();
@@ -38,7 +44,6 @@ fn main() {
         .unwrap();
     }
     writeln!(out, "];").unwrap();
-    let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("guide.rs");
-    std::fs::write(dest, out).unwrap();
+    std::fs::write(out_dir.join("guide.rs"), out).unwrap();
     tauri_build::build()
 }

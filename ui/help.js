@@ -1,78 +1,10 @@
 // 帮助 (the user guide, docs/用户手册.md, compiled into the app: shown offline) and 关于 (what a
 // person on the phone with a helper reads out: version, campaign year, where the data is).
-// The guide's Markdown is rendered by the small subset it uses: headings, paragraphs, lists,
-// indented code, images, **bold** and `code` — all through textContent, never as HTML.
+// The guide is HTML rendered from the Markdown at build time (src-tauri/build.rs, pulldown-cmark):
+// our own text compiled into the app, never anything from outside.
 
 import { api } from './api.js';
 import { h, $, imageDataUrl } from './dom.js';
-
-/** Markdown (the subset the guide uses) → DOM nodes. `image(src)` gives an <img> src. */
-export function renderMarkdown(text, image = (src) => src) {
-  const out = [];
-  let list = null;
-  let para = [];
-  let code = [];
-  const flushPara = () => {
-    if (para.length) out.push(h('p', {}, ...inline(para.join(' '))));
-    para = [];
-  };
-  const flushCode = () => {
-    if (code.length) out.push(h('pre', {}, h('code', {}, code.join('\n'))));
-    code = [];
-  };
-  for (const raw of text.split('\n')) {
-    const line = raw.replace(/\s+$/, '');
-    if (/^( {4}|\t)/.test(raw) && !list && !para.length) {
-      code.push(raw.replace(/^( {4}|\t)/, ''));
-      continue;
-    }
-    flushCode();
-    let m;
-    if (!line.trim()) {
-      flushPara();
-      list = null;
-    } else if ((m = line.match(/^(#{1,4})\s+(.*)$/))) {
-      flushPara();
-      list = null;
-      out.push(h(`h${m[1].length}`, {}, ...inline(m[2])));
-    } else if ((m = line.match(/^!\[([^\]]*)\]\(([^)]+)\)$/))) {
-      flushPara();
-      list = null;
-      out.push(h('figure', {}, h('img', { src: image(m[2]), alt: m[1], loading: 'lazy' }), h('figcaption', {}, m[1])));
-    } else if ((m = line.match(/^\s*(?:[-*]|(\d+)\.)\s+(.*)$/))) {
-      flushPara();
-      const tag = m[1] ? 'ol' : 'ul';
-      if (!list || list.tagName.toLowerCase() !== tag) {
-        list = h(tag, {});
-        out.push(list);
-      }
-      list.append(h('li', {}, ...inline(m[2])));
-    } else if (list && /^\s+/.test(raw)) {
-      list.lastChild.append(' ', ...inline(line.trim()));
-    } else {
-      list = null;
-      para.push(line.trim());
-    }
-  }
-  flushPara();
-  flushCode();
-  return out;
-}
-
-/** **bold** and `code` inside a line. */
-function inline(s) {
-  const parts = [];
-  const re = /\*\*([^*]+)\*\*|`([^`]+)`/g;
-  let last = 0;
-  let m;
-  while ((m = re.exec(s))) {
-    if (m.index > last) parts.push(s.slice(last, m.index));
-    parts.push(m[1] != null ? h('strong', {}, m[1]) : h('code', {}, m[2]));
-    last = re.lastIndex;
-  }
-  if (last < s.length) parts.push(s.slice(last));
-  return parts;
-}
 
 export function createHelp({ onClose }) {
   const body = $('#help-body');
@@ -80,13 +12,18 @@ export function createHelp({ onClose }) {
 
   async function open() {
     if (loaded) return;
-    const guide = await api.userGuide();
-    const nodes = renderMarkdown(guide, (src) => src);
-    body.replaceChildren(...nodes);
-    // Pictures come from the app itself (compiled in), as bytes → data: URLs.
+    body.innerHTML = await api.userGuide();
+    // Pictures come from the app itself (compiled in), as bytes → data: URLs; each with its
+    // caption (the Markdown's alt text) under it.
     for (const img of body.querySelectorAll('img')) {
       const src = img.getAttribute('src');
       img.removeAttribute('src');
+      img.loading = 'lazy';
+      const figure = h('figure', {}, h('figcaption', {}, img.alt));
+      const p = img.parentElement;
+      const alone = p.tagName === 'P' && p.children.length === 1 && !p.textContent.trim();
+      (alone ? p : img).replaceWith(figure);
+      figure.prepend(img);
       api
         .guideImage(src)
         .then((bytes) => imageDataUrl(bytes, 'image/png'))

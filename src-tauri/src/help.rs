@@ -9,10 +9,10 @@ use crate::CmdResult;
 mod guide {
     include!(concat!(env!("OUT_DIR"), "/guide.rs"));
 }
-/// docs/用户手册.md as Markdown.
+/// docs/用户手册.md as HTML (rendered at build time).
 #[tauri::command]
 pub async fn user_guide() -> CmdResult<&'static str> {
-    Ok(guide::GUIDE)
+    Ok(guide::GUIDE_HTML)
 }
 
 /// A picture of the guide (its path as the Markdown names it, `img/manual/….png`), as bytes.
