@@ -325,6 +325,10 @@ fn several_files_a_backup_first_progress_per_file_and_a_bad_one_does_not_stop_th
     assert_eq!(out[2].case, "王芳");
     let listed = store.list_cases(&Default::default()).unwrap();
     assert_eq!(listed.len(), 2);
+    assert_eq!(
+        tianbao::store::imported_summary(&out),
+        "共 3 个文件：新建案例 2 个，未导入 1 个。"
+    );
 
     // Nothing to import: no backup, only the end is heard.
     let mut heard = Vec::new();
@@ -335,6 +339,13 @@ fn several_files_a_backup_first_progress_per_file_and_a_bad_one_does_not_stop_th
         .is_empty());
     assert_eq!(store.backups().unwrap().len(), before + 1);
     assert_eq!(heard, vec![0]);
+    // Our own 推荐表 again: a new revision of the case it came from.
+    let again = store.import_docx_many(&files[..1], |_| {}).unwrap();
+    assert!(again[0].revised, "{:?}", again[0]);
+    assert_eq!(
+        tianbao::store::imported_summary(&again),
+        "共 1 个文件：更新已有案例 1 个。"
+    );
 }
 
 /// Replaces text inside word/document.xml of a .docx (as an edit in Word would).

@@ -15,23 +15,15 @@ import { confirmDialog } from './dialog.js';
 import * as native from './native.js';
 import { caseLabel } from './labels.js';
 
-/** The report's opening lines: what became of the files, then what to do next. */
-export function reportSummary(results) {
-  const failed = results.filter((r) => r.error).length;
-  const revised = results.filter((r) => !r.error && r.revised).length;
-  const made = results.length - failed - revised;
-  const parts = [];
-  if (made) parts.push(`新建案例 ${made} 个`);
-  if (revised) parts.push(`更新已有案例 ${revised} 个`);
-  if (failed) parts.push(`未导入 ${failed} 个`);
-  let text = `共 ${results.length} 个文件：${parts.join('，')}。`;
-  if (made + revised) {
-    const toCheck = results.filter(needsCheck).length;
-    text += toCheck
-      ? `\n其中 ${toCheck} 个需要核对（空白、表中没有、读不准的栏目或可能重复的人，见下面各文件）。导入的案例都是草稿，请打开逐个核对后再标记完成。`
-      : '\n导入的案例都是草稿，请打开核对后再标记完成。';
-  }
-  return text;
+/** The report's opening lines: what became of the files (`summary`, the core's line), then
+ * what to do next. */
+export function reportSummary(summary, results) {
+  const imported = results.filter((r) => !r.error).length;
+  if (!imported) return summary;
+  const toCheck = results.filter(needsCheck).length;
+  return toCheck
+    ? `${summary}\n其中 ${toCheck} 个需要核对（空白、表中没有、读不准的栏目或可能重复的人，见下面各文件）。导入的案例都是草稿，请打开逐个核对后再标记完成。`
+    : `${summary}\n导入的案例都是草稿，请打开核对后再标记完成。`;
 }
 
 /** What needs the coordinator first: files not imported, then cases to check, then the rest
@@ -103,12 +95,12 @@ export function createImport({ onOpen, onDone }) {
   let fromReport = false;
 
   /** Shows the report of `results`; a case's name closes it and opens the case. */
-  function showReport(results) {
-    last = results;
+  function showReport(summary, results) {
+    last = { summary, results };
     const failed = results.filter((r) => r.error).length;
     confirmDialog({
       title: failed === results.length ? '推荐表未能导入' : '导入推荐表的结果',
-      message: reportSummary(results),
+      message: reportSummary(summary, results),
       ok: '关闭',
       cancel: null,
       wide: true,
@@ -127,8 +119,8 @@ export function createImport({ onOpen, onDone }) {
   function offerReport() {
     if (!fromReport || !last) return;
     fromReport = false;
-    const results = last;
-    toast('要继续核对其他导入的案例吗？', { action: { label: '回到导入结果', run: () => showReport(results) }, ms: 30000 });
+    const { summary, results } = last;
+    toast('要继续核对其他导入的案例吗？', { action: { label: '回到导入结果', run: () => showReport(summary, results) }, ms: 30000 });
   }
 
   /**
@@ -149,10 +141,11 @@ export function createImport({ onOpen, onDone }) {
     const total = files.length;
     showJob(`正在导入 1/${total}：${native.baseName(files[0])}`, { value: 0, max: total });
     let results;
+    let summary;
     try {
-      results = await api.importDocx(files, (p) => {
+      ({ files: results, summary } = await api.importDocx(files, (p) => {
         if (p.done < p.total) setJob(`正在导入 ${p.done + 1}/${p.total}：${p.current}`, p.done);
-      });
+      }));
     } catch (e) {
       reportError(e, { prefix: '导入推荐表失败：', ms: 30000 });
       throw e;
@@ -163,7 +156,7 @@ export function createImport({ onOpen, onDone }) {
     }
     await onDone(results);
     const shown = await withSamePerson(results);
-    showReport(shown);
+    showReport(summary, shown);
     return shown;
   }
 

@@ -12,6 +12,13 @@ use tianbao::store::Imported;
 
 use crate::{blocking, msg, AppState, CmdResult};
 
+/// One outcome per file, and the line that sums them up (the core's words).
+#[derive(serde::Serialize)]
+pub struct ImportBatch {
+    files: Vec<Imported>,
+    summary: String,
+}
+
 /// Imports the files at `paths` in that order; `on_progress` hears before each file and once
 /// at the end.
 #[tauri::command]
@@ -19,15 +26,17 @@ pub async fn import_docx(
     app: AppHandle,
     paths: Vec<PathBuf>,
     on_progress: Channel<Progress>,
-) -> CmdResult<Vec<Imported>> {
+) -> CmdResult<ImportBatch> {
     blocking(move || {
         let state = app.state::<AppState>();
         let mut store = state.store()?;
-        store
+        let files = store
             .import_docx_many(&paths, |p| {
                 let _ = on_progress.send(p.clone());
             })
-            .map_err(msg)
+            .map_err(msg)?;
+        let summary = tianbao::store::imported_summary(&files);
+        Ok(ImportBatch { files, summary })
     })
     .await
 }

@@ -31,6 +31,27 @@ pub struct Imported {
     pub error: Option<String>,
 }
 
+/// What became of a batch of files, in one line (the app's report and the CLI say it alike):
+/// "共 4 个文件：新建案例 2 个，更新已有案例 1 个，未导入 1 个。"
+pub fn imported_summary(results: &[Imported]) -> String {
+    let failed = results.iter().filter(|r| r.error.is_some()).count();
+    let revised = results
+        .iter()
+        .filter(|r| r.error.is_none() && r.revised)
+        .count();
+    let made = results.len() - failed - revised;
+    let parts: Vec<String> = [
+        (made, "新建案例"),
+        (revised, "更新已有案例"),
+        (failed, "未导入"),
+    ]
+    .iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{what} {n} 个"))
+    .collect();
+    format!("共 {} 个文件：{}。", results.len(), parts.join("，"))
+}
+
 impl Store {
     /// Imports one 推荐表 file (see the module documentation). Errors of the file itself come
     /// back in `Imported::error`; only a failing database is an `Err`.

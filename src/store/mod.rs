@@ -34,7 +34,7 @@ pub use backup::{
     backup_dir, backup_named, check_database, list_backups, newest_good, restore, restore_file,
     rotate, BackupInfo, BackupReason, Restored,
 };
-pub use docx_import::Imported;
+pub use docx_import::{imported_summary, Imported};
 pub use location::{DataLocation, PORTABLE_DATA_DIR, PORTABLE_MARKER};
 pub use lock::LOCK_WAIT;
 pub use migrations::{migrate_to, LATEST_VERSION};

@@ -49,18 +49,18 @@ const ok = (extra = {}, report = {}) => ({
   report: { file: 'a.docx', generated: false, found: ['姓名'], empty: [], missing: [], notes: [], ...report },
 });
 
-test('the report says what became of the files and what to check', () => {
-  const s = reportSummary([
+test('the report adds to the core\'s line what to check', () => {
+  const line = '共 4 个文件：新建案例 2 个，更新已有案例 1 个，未导入 1 个。';
+  const s = reportSummary(line, [
     ok(),
     ok({ revised: true }, { generated: true }),
     ok({}, { missing: ['当前粉丝量'] }),
     { path: '/x/old.doc', case_id: null, case: '', revised: false, error: '请另存为 .docx', report: { file: 'old.doc', generated: false, found: [], empty: [], missing: [], notes: [] } },
   ]);
-  assert.equal(s.split('\n')[0], '共 4 个文件：新建案例 2 个，更新已有案例 1 个，未导入 1 个。');
+  assert.equal(s.split('\n')[0], line);
   assert.match(s.split('\n')[1], /^其中 1 个需要核对（/);
-  assert.equal(reportSummary([ok()]), '共 1 个文件：新建案例 1 个。\n导入的案例都是草稿，请打开核对后再标记完成。');
-  const none = reportSummary([{ ...ok(), error: '文件已损坏', case_id: null }]);
-  assert.equal(none, '共 1 个文件：未导入 1 个。');
+  assert.equal(reportSummary('L', [ok()]), 'L\n导入的案例都是草稿，请打开核对后再标记完成。');
+  assert.equal(reportSummary('L', [{ ...ok(), error: '文件已损坏', case_id: null }]), 'L');
 });
 
 test('the report lists files not imported first, then cases with gaps, then the rest', () => {
@@ -71,5 +71,5 @@ test('the report lists files not imported first, then cases with gaps, then the 
   const e = ok({ path: 'e' });
   const f = ok({ path: 'f', same: [{ id: 'x', name: '李明', reason: '姓名和出生年月相同' }] });
   assert.deepEqual(reportOrder([a, b, c, d, e, f]).map((r) => r.path), ['c', 'b', 'd', 'f', 'a', 'e']);
-  assert.match(reportSummary([a, f]), /其中 1 个需要核对/);
+  assert.match(reportSummary('L', [a, f]), /其中 1 个需要核对/);
 });

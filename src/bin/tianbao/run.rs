@@ -284,12 +284,7 @@ fn run_case(command: CaseCommand, db: Option<PathBuf>, json: bool) -> Result<Out
             let text = if json {
                 to_json(&results)
             } else {
-                format!(
-                    "{out}共 {} 个文件：导入 {} 个，未导入 {} 个",
-                    results.len(),
-                    results.len() - failed,
-                    failed
-                )
+                format!("{out}{}", tianbao::store::imported_summary(&results))
             };
             Ok(Output {
                 text,
