@@ -6,7 +6,10 @@ use std::fmt::Write;
 use std::path::Path;
 
 fn main() {
-    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs");
+    // At run time, not `env!`: a build script compiled for one checkout may be run for another
+    // of the same tree (cargo reuses it), and must read that one's guide.
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let docs = Path::new(&manifest).join("../docs");
     let guide = docs.join("用户手册.md");
     let img = docs.join("img/manual");
     println!("cargo:rerun-if-changed={}", guide.display());
@@ -20,7 +23,8 @@ fn main() {
         })
         .unwrap_or_default();
     names.sort();
-    let markdown = std::fs::read_to_string(&guide).expect("docs/用户手册.md");
+    let markdown = std::fs::read_to_string(&guide)
+        .unwrap_or_else(|e| panic!("读不到用户手册 {}：{e}", guide.display()));
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(&markdown));
     let out_dir = std::path::PathBuf::from(std::env::var("OUT_DIR").unwrap());
