@@ -857,25 +857,40 @@ impl Store {
             .map_err(|e| self.err(e))?
             .collect::<Result<_, _>>()
             .map_err(|e| self.err(e))?;
-        let by_id: HashMap<&str, &Row> = all.iter().map(|r| (r.0.as_str(), r)).collect();
+        // Who shares a key with whom, by index into `all`: linear in the number of cases (a
+        // national list of thousands must not pay for every pair).
+        let mut by_id: HashMap<&str, usize> = HashMap::new();
+        let mut by_person: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut by_scan: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, r) in all.iter().enumerate() {
+            by_id.insert(r.0.as_str(), i);
+            if !r.3.is_empty() {
+                by_person.entry(r.3.as_str()).or_default().push(i);
+            }
+            for h in r.4.split(' ').filter(|h| !h.is_empty()) {
+                by_scan.entry(h).or_default().push(i);
+            }
+        }
         for s in list.iter_mut() {
-            let Some(me) = by_id.get(s.id.to_string().as_str()) else {
+            let Some(&mine) = by_id.get(s.id.to_string().as_str()) else {
                 continue;
             };
-            for other in &all {
-                if other.0 == me.0 {
-                    continue;
-                }
+            let me = &all[mine];
+            let mut others: Vec<usize> = by_person
+                .get(me.3.as_str())
+                .into_iter()
+                .flatten()
+                .chain(me.4.split(' ').filter_map(|h| by_scan.get(h)).flatten())
+                .copied()
+                .filter(|&i| i != mine)
+                .collect();
+            others.sort_unstable();
+            others.dedup();
+            for other in others.into_iter().map(|i| &all[i]) {
                 let reason = if !me.3.is_empty() && me.3 == other.3 {
                     "姓名和出生年月相同"
-                } else if me
-                    .4
-                    .split(' ')
-                    .any(|h| !h.is_empty() && other.4.split(' ').any(|o| o == h))
-                {
-                    "身份证扫描件是同一个文件"
                 } else {
-                    continue;
+                    "身份证扫描件是同一个文件"
                 };
                 let name = if other.1.trim().is_empty() {
                     &other.2
