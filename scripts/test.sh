@@ -41,7 +41,7 @@ fmt() { cargo fmt --all --check; }
 
 core_tests() { cargo test; }
 
-build_app() { cargo build -p tianbao-app --bins && cargo build -p tianbao --bins; }
+build_app() { cargo build -p tianbao-app --bins && cargo build -p tianbao --bins --example seed_cases; }
 
 ui_tests() {
   local files=(ui/tests/*.test.js)

@@ -7,6 +7,7 @@ import { h, $, $$, toast, reportError } from './dom.js';
 import { shortTime, STATUS_LABEL } from './format.js';
 import { caseLabel, sortByName } from './labels.js';
 import { confirmDialog } from './dialog.js';
+import { createRowWindow } from './rowwindow.js';
 
 export function createList({ onOpen, onGenerate, onConflicts = () => {}, onHistory = () => {} }) {
   const rows = $('#case-rows');
@@ -18,6 +19,14 @@ export function createList({ onOpen, onGenerate, onConflicts = () => {}, onHisto
   let seq = 0;
   let shown = []; // the summaries listed, in order
   const selected = new Set(); // ids ticked (only of listed cases)
+  // Only the rows in view are drawn (rowwindow.js): a list of thousands costs a screenful.
+  const drawn = createRowWindow({
+    scroller: rows.closest('.table-wrap'),
+    body: rows,
+    above: $('#rows-above'),
+    below: $('#rows-below'),
+    make: row,
+  });
 
   function query() {
     return {
@@ -42,7 +51,7 @@ export function createList({ onOpen, onGenerate, onConflicts = () => {}, onHisto
     const listed = new Set(shown.map((s) => s.id));
     for (const id of [...selected]) if (!listed.has(id)) selected.delete(id);
     document.body.classList.toggle('trash-view', filter === 'trash');
-    rows.replaceChildren(...list.map(row));
+    drawn.set(list);
     updateSelection();
     $('#list-count').textContent = `共 ${list.length} 个案例`;
     empty.hidden = list.length > 0;
@@ -52,7 +61,7 @@ export function createList({ onOpen, onGenerate, onConflicts = () => {}, onHisto
         : query().text || filter !== 'all'
           ? '没有找到符合条件的案例。'
           : '还没有案例。点击“新建案例”开始填写。';
-    if (focusId) $(`tr[data-id="${focusId}"] .open`, rows)?.focus();
+    if (focusId) drawn.reveal(list.findIndex((s) => s.id === focusId))?.querySelector('.open')?.focus();
   }
 
   function row(s) {
@@ -84,7 +93,7 @@ export function createList({ onOpen, onGenerate, onConflicts = () => {}, onHisto
         });
     const tr = h(
       'tr',
-      { dataset: { id: s.id }, class: trash ? 'trashed' : '' },
+      { dataset: { id: s.id }, class: trash ? 'trashed' : selected.has(s.id) ? 'selected' : '' },
       h('td', { class: 'c-sel' }, pick),
       h('td', { class: 'c-name' }, clip(caseLabel(s), s.title)),
       h('td', { class: 'c-region' }, clip(s.region || '—')),

@@ -19,6 +19,8 @@ from wd import Session, WebDriverError
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 APP = os.environ.get("TIANBAO_APP", os.path.join(ROOT, "target", "debug", "tianbao-app"))
 CLI = os.environ.get("TIANBAO_CLI", os.path.join(ROOT, "target", "debug", "tianbao"))
+# Fills a database with N copies of the sample case (examples/seed_cases.rs, built by scripts/test.sh).
+SEED = os.environ.get("TIANBAO_SEED", os.path.join(os.path.dirname(CLI), "examples", "seed_cases"))
 TAURI_DRIVER = os.environ.get("TAURI_DRIVER", os.path.join(ROOT, "tools", "bin", "tauri-driver"))
 SHOTS = os.environ.get("E2E_SCREENSHOTS", os.path.join(ROOT, "out", "screenshots"))
 SESSION_TIMEOUT = float(os.environ.get("E2E_SESSION_TIMEOUT", "60"))

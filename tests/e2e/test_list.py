@@ -69,3 +69,64 @@ def test_office_is_set_and_kept(ctx):
     app = ctx.app(db)
     assert app.find("#office-label").text == "填报单位：台江县商务局"
     assert app.invoke("app_info")["ok"]["identity"]["office"] == "台江县商务局"
+
+
+def test_a_long_list_draws_only_the_rows_in_view(ctx):
+    """300 cases: the list says 共 300 个案例 and scrolls through all of them, but only the rows in
+    view (and a margin) are in the page — a province's list of thousands costs a screenful. Ticking
+    全选 ticks rows not yet drawn; a search finds a case far down; back from a case opened at
+    the bottom, its row is drawn and focused."""
+    import subprocess
+
+    import harness
+
+    subprocess.run([harness.SEED, ctx.db(), "300"], check=True, capture_output=True, timeout=300)
+    app = ctx.app()
+    app.wait(lambda: app.js("return document.getElementById('list-count').innerText") == "共 300 个案例",
+             what="300 个案例")
+    drawn = lambda: app.js("return document.querySelectorAll('#case-rows tr').length")  # noqa: E731
+    assert 20 <= drawn() <= 100, drawn()
+    # The scroll bar is that of the whole list: 300 rows' height.
+    geo = app.js(
+        "const w = document.querySelector('#list-view .table-wrap');"
+        "const r = document.querySelector('#case-rows tr').getBoundingClientRect().height;"
+        "return [w.scrollHeight, r];"
+    )
+    assert abs(geo[0] - 300 * geo[1]) < 3 * geo[1] + 60, geo
+    # To the bottom: the last case (the first saved, 李明001) is drawn; still few rows.
+    app.js("const w = document.querySelector('#list-view .table-wrap'); w.scrollTop = w.scrollHeight;")
+    app.wait(lambda: "李明001" in app.js("return document.getElementById('case-rows').innerText"),
+             what="列表末尾的案例")
+    assert drawn() <= 100, drawn()
+    assert app.js("return document.querySelector('#case-rows tr:last-child .c-name').innerText") == "李明001"
+    # A focused button keeps its focus while the rows around it are drawn anew.
+    app.js("document.querySelector('#case-rows tr:first-child .open').focus()")
+    top = app.js("return document.activeElement.closest('tr').dataset.id")
+    app.js("const w = document.querySelector('#list-view .table-wrap'); w.scrollTop -= 400;")
+    app.wait(lambda: app.js("return document.activeElement.closest('tr')?.dataset.id") == top
+             and app.js("return document.activeElement.isConnected"), what="焦点仍在原来的按钮上")
+    # 全选 ticks all 300, those drawn later too.
+    app.find("#select-all").click()
+    app.wait(lambda: app.find("#gen-many").text == "生成推荐表（300）", what="勾选 300 个")
+    app.js("document.querySelector('#list-view .table-wrap').scrollTop = 0;")
+    app.wait(lambda: "李明300" in app.js("return document.getElementById('case-rows').innerText"), what="列表开头")
+    assert app.js("return [...document.querySelectorAll('#case-rows input.sel')].every(c => c.checked)")
+    assert app.js("return [...document.querySelectorAll('#case-rows tr')].every(r => r.classList.contains('selected'))")
+    app.find("#select-all").click()
+    # A search reaches a case far down.
+    app.find("#search").send_keys("李明007")
+    app.wait(lambda: drawn() == 1 and "李明007" in app.js("return document.getElementById('case-rows').innerText"),
+             what="搜索到李明007")
+    app.find("#search").clear()
+    app.js("const s = document.getElementById('search'); s.value = ''; s.dispatchEvent(new Event('input'));")
+    app.wait(lambda: drawn() > 1, what="全部案例")
+    # Open the last case and come back: its row is drawn and focused.
+    app.js("const w = document.querySelector('#list-view .table-wrap'); w.scrollTop = w.scrollHeight;")
+    app.wait(lambda: "李明001" in app.js("return document.getElementById('case-rows').innerText"), what="列表末尾")
+    app.js("document.querySelector('#case-rows tr:last-child .open').click()")
+    app.wait(lambda: app.js("return !document.getElementById('editor-view').hidden"), what="打开案例")
+    back_to_list(app)
+    app.wait(lambda: app.js("return document.activeElement.closest('tr')?.querySelector('.c-name')?.innerText") == "李明001",
+             what="回到列表后焦点在刚才的案例上")
+    assert drawn() <= 100, drawn()
+    shot(app, "list-300.png")
