@@ -201,3 +201,41 @@ def test_a_second_start_without_a_session_bus_is_kept_from_the_database(ctx):
     back_to_list(app)
     app.wait(lambda: "第一个窗口（改）" in rows_text(app), what="第一个窗口保存")
     app.stop()
+
+
+def test_the_command_line_beside_the_open_window(ctx):
+    """The CLI on the database the window has open (a helper on the phone asks the clerk to run
+    it): it reads what the window saved — also what is only in the WAL yet —; its writes are
+    refused with a message that says where to make them, and leave the window saving as before;
+    once the window is closed the CLI writes, and the next start lists what it wrote."""
+    import json
+    import uuid
+
+    app = ctx.app()
+    new_case(app)
+    set_value(app, "person.name", "窗口里的案例")
+    wait_saved(app)
+    case = harness.current_case(app)
+
+    def cli(*args, data=None):
+        return subprocess.run([harness.CLI, "--db", ctx.db(), *args], input=data, capture_output=True, timeout=60)
+
+    r = cli("cases", "list")
+    assert r.returncode == 0 and "窗口里的案例" in r.stdout.decode(), r
+    other = dict(case, id=str(uuid.uuid4()), person=dict(case["person"], name="命令行的案例"))
+    data = json.dumps(other, ensure_ascii=False).encode()
+    r = cli("case", "import-json", "-", data=data)
+    err = r.stderr.decode()
+    assert r.returncode == 2 and "已在案例填报助手的窗口中打开" in err and "关闭那个窗口" in err, r
+    assert "panicked" not in err
+    # The window goes on saving; the CLI reads the new save.
+    set_value(app, "person.name", "窗口里的案例（改）")
+    wait_saved(app)
+    r = cli("cases", "list")
+    assert "窗口里的案例（改）" in r.stdout.decode() and "命令行的案例" not in r.stdout.decode(), r
+    assert close_window(app), "窗口没有正常关闭"
+    # Closed: the CLI writes; the next start lists both.
+    r = cli("case", "import-json", "-", data=data)
+    assert r.returncode == 0, r
+    app = ctx.app()
+    app.wait(lambda: "命令行的案例" in rows_text(app) and "窗口里的案例（改）" in rows_text(app), what="两个案例都在列表中")
