@@ -1,14 +1,26 @@
 #!/usr/bin/env python3
-"""App benchmark (not a test): launch → case list shown with 500 cases, memory (PSS summed over
-the app and its WebKit processes), keystroke → counter update at ~3,000 字, and the save_case
-round trip as the editor's autosave makes it — beside a trivial Tauri window in the same run.
+"""App benchmark (not a test): launch → case list shown and memory (PSS of the app and its WebKit
+processes) with 500 / 2,000 / 5,000 cases, beside a trivial Tauri window in the same run — blank,
+and showing the list's Chinese text in the app's fonts; where the web process's memory goes (CJK
+font files, other files, anonymous memory: DOM, JS heap, rendering); then keystroke → counter
+update at ~3,000 字 and the save_case round trip as the editor's autosave makes it.
 
-Needs what scripts/test.sh sets up: Xvfb on $DISPLAY, tools/bin/tauri-driver, and
-    cargo build -p tianbao-app -p trivial-window && cargo build --release --example seed_cases
-Run:  python3 scripts/bench_app.py [RUNS]      (prints a Markdown table for docs/BENCHMARKS.md)
+Build what it measures the way the package builds it (`tauri build` = release + custom-protocol;
+a plain `cargo build --release` of a Tauri app is its dev mode):
+    cargo build --release -p tianbao-app -p trivial-window --features tauri/custom-protocol
+    cargo build --release --example seed_cases
+Needs Xvfb on $DISPLAY and tools/bin/tauri-driver (what scripts/test.sh sets up).
+Run:
+    python3 scripts/bench_app.py --app new=target/release/tianbao-app \\
+        [--app old=OTHER/tianbao-app] --trivial target/release/trivial-window \\
+        [--cases 500,2000,5000] [--runs 5] [--seed PATH] [--no-editor]
+Prints Markdown tables for docs/BENCHMARKS.md. Runs are interleaved (each round launches every
+variant once), so the variants share the machine's conditions; medians are reported.
 """
 
+import argparse
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -20,10 +32,8 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "e2e"))
 import harness  # noqa: E402
 
 TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
-APP = os.path.join(TARGET, "debug", "tianbao-app")
-TRIVIAL = os.path.join(TARGET, "debug", "trivial-window")
-SEED = os.path.join(TARGET, "release", "examples", "seed_cases")
 CLK = os.sysconf("SC_CLK_TCK")
+FONT = re.compile(r"\.(ttf|ttc|otf|pcf|woff2?)(\.gz)?$", re.I)
 
 
 def boot_time():
@@ -61,22 +71,55 @@ def tree(pid):
     return out
 
 
-def pss_mib(pids):
-    total = 0
-    for p in pids:
-        try:
-            with open(f"/proc/{p}/smaps_rollup") as f:
-                for line in f:
-                    if line.startswith("Pss:"):
-                        total += int(line.split()[1])
-        except OSError:
-            pass
-    return total / 1024
+def comm(pid):
+    try:
+        with open(f"/proc/{pid}/comm") as f:
+            return f.read().strip()
+    except OSError:
+        return "?"
 
 
-def launch(app_path, db=None):
-    harness.APP = app_path
-    app = harness.App(db=db)
+def smaps(pid):
+    """PSS in KiB of one process: total, CJK/other font files, other files, anonymous."""
+    out = {"total": 0, "fonts": 0, "files": 0, "anon": 0}
+    path = None
+    try:
+        with open(f"/proc/{pid}/smaps") as f:
+            for line in f:
+                first = line.split(None, 1)[0]
+                if "-" in first and not first.endswith(":"):
+                    parts = line.split(None, 5)
+                    path = parts[5].strip() if len(parts) > 5 else ""
+                elif first == "Pss:":
+                    kb = int(line.split()[1])
+                    out["total"] += kb
+                    if path and path.startswith("/") and not path.startswith("/memfd:"):
+                        out["fonts" if FONT.search(path) else "files"] += kb
+                    else:
+                        out["anon"] += kb
+    except OSError:
+        pass
+    return out
+
+
+def memory(pid):
+    """PSS (MiB) by process kind, and the web process's breakdown."""
+    kinds = {"app": 0.0, "web": 0.0, "network": 0.0}
+    web = {"fonts": 0.0, "files": 0.0, "anon": 0.0}
+    procs = tree(pid)
+    for p in procs:
+        m = smaps(p)
+        name = comm(p)
+        kind = "web" if name.startswith("WebKitWebProces") else "network" if name.startswith("WebKitNetwork") else "app"
+        kinds[kind] += m["total"] / 1024
+        if kind == "web":
+            for k in web:
+                web[k] += m[k] / 1024
+    return {"pss": sum(kinds.values()), **kinds, **{f"web_{k}": v for k, v in web.items()}, "nproc": len(procs)}
+
+
+def launch(path, db=None, env=None, log_dir=None):
+    app = harness.App(db=db, app=path, env=env, log_dir=log_dir)
     pid = app.pid()
     ready = app.js(
         "const m = performance.getEntriesByName('tianbao-ready')[0];"
@@ -84,8 +127,10 @@ def launch(app_path, db=None):
     )
     ms = ready - start_epoch_ms(pid) if ready else float("nan")
     time.sleep(2)  # let the WebKit processes settle before reading memory
-    procs = tree(pid)
-    return app, ms, pss_mib(procs), len(procs)
+    m = memory(pid)
+    m["ms"] = ms
+    m["dom"] = app.js("return document.getElementsByTagName('*').length")
+    return app, m
 
 
 KEYSTROKES = r"""
@@ -134,26 +179,13 @@ def pct(v, p):
     return v[min(len(v) - 1, round((len(v) - 1) * p))]
 
 
-def main():
-    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
-    tmp = tempfile.mkdtemp(prefix="tianbao-bench-")
-    db = os.path.join(tmp, "cases.db")
-    subprocess.run([SEED, db, "500"], check=True, capture_output=True)
-    rows = {"tianbao-app, 500 cases": [], "trivial Tauri window": []}
-    for _ in range(runs):
-        for name, path, d in (("tianbao-app, 500 cases", APP, db), ("trivial Tauri window", TRIVIAL, None)):
-            app, ms, pss, nproc = launch(path, d)
-            rows[name].append((ms, pss, nproc))
-            app.stop()
-    print(f"| app | launch → shown (median of {runs}) | PSS, MiB (median) | processes |")
-    print("|---|---|---|---|")
-    for name, r in rows.items():
-        print(f"| {name} | {statistics.median(x[0] for x in r):.0f} ms | "
-              f"{statistics.median(x[1] for x in r):.0f} | {r[0][2]} |")
+def med(rows, key):
+    return statistics.median(r[key] for r in rows)
 
-    # Keystrokes and saves on a case of ~3,000 字 (the sample case, 三 and 四 filled up).
-    harness.APP = APP
-    app = harness.App(db=db)
+
+def editor(app_path, db, log_dir):
+    """Keystrokes and saves on a case of ~3,000 字 (the sample case, 三 and 四 filled up)."""
+    app = harness.App(db=db, app=app_path, log_dir=log_dir)
     harness.open_first(app)
     harness.set_value(app, "results", "农" * 480)
     harness.set_value(app, "lessons", "村" * 480)
@@ -169,6 +201,80 @@ def main():
           f"p50 {pct(keys, 0.5):.1f} ms, p99 {pct(keys, 0.99):.1f} ms")
     print(f"autosave round trip (invoke save_case from the page, 200 saves): "
           f"p50 {pct(saves, 0.5):.1f} ms, p99 {pct(saves, 0.99):.1f} ms")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--app", action="append", metavar="NAME=PATH",
+                    help="a tianbao-app binary to measure (repeat to compare builds)")
+    ap.add_argument("--trivial", default=os.path.join(TARGET, "debug", "trivial-window"))
+    ap.add_argument("--seed", default=None, help="examples/seed_cases (default: release, else debug)")
+    ap.add_argument("--cases", default="500,2000,5000")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--no-editor", action="store_true")
+    a = ap.parse_args()
+    apps = []
+    for spec in a.app or [f"tianbao-app={os.path.join(TARGET, 'debug', 'tianbao-app')}"]:
+        name, _, path = spec.rpartition("=")
+        apps.append((name or os.path.basename(path), os.path.abspath(path)))
+    seed = a.seed or next((p for p in (os.path.join(TARGET, d, "examples", "seed_cases") for d in ("release", "debug"))
+                           if os.path.exists(p)), None)
+    for p in [x for _, x in apps] + [a.trivial, seed]:
+        if not p or not os.path.exists(p):
+            sys.exit(f"没有找到 {p}：先按本文件开头的说明构建")
+    counts = [int(n) for n in a.cases.split(",")]
+    tmp = tempfile.mkdtemp(prefix="tianbao-bench-")
+    dbs = {}
+    for n in counts:
+        dbs[n] = os.path.join(tmp, f"cases-{n}.db")
+        subprocess.run([seed, dbs[n], str(n)], check=True, capture_output=True)
+
+    variants = [("trivial window (blank page)", a.trivial, None, {}),
+                ("trivial window, the list's Chinese text", a.trivial, None, {"TRIVIAL_PAGE": "zh.html"})]
+    for n in counts:
+        for name, path in apps:
+            variants.append((f"{name}, {n} cases", path, n, {}))
+    rows = {v[0]: [] for v in variants}
+    with open("/proc/loadavg") as f:
+        load0 = f.read().split()[0]
+    for _ in range(a.runs):
+        for label, path, n, env in variants:
+            # Each launch its own copy of the database (the app backs it up once a day at start).
+            db = None
+            if n is not None:
+                db = os.path.join(tmp, f"run-{n}.db")
+                subprocess.run(["cp", dbs[n], db], check=True)
+                subprocess.run(["rm", "-rf", os.path.join(tmp, f"run-{n}-backups")], check=True)
+            app, m = launch(path, db, env, log_dir=tmp)
+            app.stop()
+            rows[label].append(m)
+    with open("/proc/loadavg") as f:
+        load1 = f.read().split()[0]
+
+    base = rows[variants[0][0]]
+    print(f"load average {load0} → {load1}; {a.runs} runs, medians; PSS in MiB")
+    print()
+    print("| what | launch → shown | × blank | PSS | × blank | app | web | network | DOM elements |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for label, r in rows.items():
+        print(f"| {label} | {med(r, 'ms'):.0f} ms | {med(r, 'ms') / med(base, 'ms'):.2f} | "
+              f"{med(r, 'pss'):.0f} | {med(r, 'pss') / med(base, 'pss'):.2f} | {med(r, 'app'):.0f} | "
+              f"{med(r, 'web'):.0f} | {med(r, 'network'):.0f} | {med(r, 'dom'):.0f} |")
+    print()
+    print("The web process (WebKitWebProcess), PSS in MiB by what is mapped:")
+    print()
+    print("| what | web process | font files | other files | anonymous (DOM, JS heap, rendering) |")
+    print("|---|---|---|---|---|")
+    for label, r in rows.items():
+        print(f"| {label} | {med(r, 'web'):.0f} | {med(r, 'web_fonts'):.1f} | {med(r, 'web_files'):.0f} | "
+              f"{med(r, 'web_anon'):.0f} |")
+    for name, _ in apps:
+        first, last = rows[f"{name}, {counts[0]} cases"], rows[f"{name}, {counts[-1]} cases"]
+        print()
+        print(f"{name}: {counts[0]} → {counts[-1]} cases: PSS {med(last, 'pss') - med(first, 'pss'):+.1f} MiB, "
+              f"launch ×{med(last, 'ms') / med(first, 'ms'):.2f}")
+    if not a.no_editor:
+        editor(apps[0][1], dbs[counts[0]], tmp)
 
 
 if __name__ == "__main__":
