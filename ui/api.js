@@ -22,6 +22,7 @@ export const api = {
   guideImage: (name) => call('guide_image', { name }),
   listBackups: () => call('list_backups'),
   backupNow: () => call('backup_now'),
+  backupIfDue: () => call('backup_if_due'),
   restoreBackup: (file) => call('restore_backup', { file }),
   listCases: (query) => call('list_cases', { query }),
   createCase: () => call('create_case'),

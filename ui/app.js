@@ -29,9 +29,12 @@ function fatal(message, path, { title = '无法打开数据文件', tips = true 
 }
 
 async function main() {
+  // Marks read by scripts/bench_app.py: modules loaded, 关于's facts in, the views built, list shown.
+  performance.mark('tianbao-modules');
   let info;
   try {
     info = await api.appInfo();
+    performance.mark('tianbao-info');
   } catch (e) {
     fatal(errorText(e), '');
     return;
@@ -284,12 +287,18 @@ async function main() {
   });
 
   show('list-view');
+  performance.mark('tianbao-views');
   await list.refresh();
   $('#search').focus();
   document.body.dataset.ready = 'true';
   performance.mark('tianbao-ready'); // read by scripts/bench_app.py (launch → list shown)
   // Copies of attachments that no case uses any more (e.g. after a crash mid-undo).
   editor.gc();
+  // The start-of-day backup, now that the list is shown (at 5,000 cases it takes 0.4 s). A
+  // failure is said, with what to do; the work goes on.
+  api.backupIfDue().catch((e) =>
+    toast(`今天的自动备份没有做成：${errorText(e)}。可在“备份与恢复”中点“立即备份”再试。`, { error: true, ms: 15000 }),
+  );
 }
 
 function setOffice(identity) {

@@ -5,8 +5,8 @@
 // button keeps its focus while the list scrolls under it (Tab moves through every row: the browser
 // scrolls the focused row into view, and the window follows).
 
-/** Rows drawn beyond those in view, on each side: a page of scrolling without drawing. */
-export const OVERSCAN = 25;
+/** Rows drawn beyond those in view, on each side: a few wheel turns of scrolling without drawing. */
+export const OVERSCAN = 10;
 
 /**
  * The rows [first, last) to draw: those in view and `overscan` more on each side. `top` is how

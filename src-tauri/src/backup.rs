@@ -26,6 +26,19 @@ pub async fn backup_now(app: AppHandle) -> CmdResult<BackupInfo> {
     .await
 }
 
+/// The start-of-day backup (none yet today: a copy now), asked for by the page once the list
+/// is shown — not on the way to it: at 5,000 cases the copy takes 0.4 s, the first start of the
+/// day would wait for it. `None`: today's backup was already there.
+#[tauri::command]
+pub async fn backup_if_due(app: AppHandle) -> CmdResult<Option<BackupInfo>> {
+    blocking(move || {
+        let state = app.state::<AppState>();
+        let s = state.store()?;
+        s.backup_if_due().map_err(msg)
+    })
+    .await
+}
+
 /// Restores the backup named `file` (one of `list_backups`): into the open database (its
 /// content backed up first), or over a damaged one, which is then opened.
 #[tauri::command]

@@ -377,7 +377,7 @@ fn data_location() -> Result<DataLocation, String> {
     }
 }
 
-/// The store opened at `loc` and checked; the start-of-day backup. A damaged database is not
+/// The store opened at `loc` and checked. A damaged database is not
 /// opened: the UI offers the backups. Another process holding it (a second start where the
 /// single-instance plugin could not look: no D-Bus session bus) waits for the lock, then
 /// shows the store's "open in another window" message.
@@ -394,14 +394,9 @@ fn open_store(loc: &Result<DataLocation, String>) -> (Result<Store, String>, boo
             matches!(e, StoreError::InUse { .. }),
         ),
     };
+    // The start-of-day backup is made once the list is shown (`backup::backup_if_due`).
     match &store {
-        Ok(s) => {
-            eprintln!("案例填报助手：数据库 {}", path.display());
-            // The start-of-day backup; a failure is reported, not fatal.
-            if let Err(e) = s.backup_if_due() {
-                eprintln!("案例填报助手：自动备份失败：{e}");
-            }
-        }
+        Ok(_) => eprintln!("案例填报助手：数据库 {}", path.display()),
         Err(e) => eprintln!("案例填报助手：{e}"),
     }
     (store, damaged, in_use)
@@ -452,6 +447,7 @@ fn main() {
             help::guide_image,
             backup::list_backups,
             backup::backup_now,
+            backup::backup_if_due,
             backup::restore_backup,
             list_cases,
             create_case,

@@ -92,7 +92,9 @@ def _cli_ro(db):
 def test_a_damaged_database_opens_the_restore_page_with_the_newest_good_backup(ctx):
     db = ctx.db()
     _add_cases(db, [f"案例{i:02d}" for i in range(30)])
-    app = ctx.app()  # the daily backup: 30 cases
+    app = ctx.app()  # the daily backup (made once the list is shown): 30 cases
+    bdir = os.path.join(os.path.dirname(db), os.path.splitext(os.path.basename(db))[0] + "-backups")
+    app.wait(lambda: os.path.isdir(bdir) and any("daily" in f for f in os.listdir(bdir)), what="每日自动备份")
     app.stop()
     _add_cases(db, ["最后一个"])
     app = ctx.app()
