@@ -166,6 +166,13 @@ fn list_search_filter_trash_restore_duplicate() {
         ..Default::default()
     };
     assert_eq!(store.list_cases(&q("")).unwrap().len(), 2);
+    // The first screen: the first of the list, in its order.
+    let first = ListQuery {
+        limit: Some(1),
+        ..Default::default()
+    };
+    let all = store.list_cases(&q("")).unwrap();
+    assert_eq!(store.list_cases(&first).unwrap(), all[..1]);
     assert_eq!(store.list_cases(&q("李明")).unwrap()[0].id, a.id);
     assert_eq!(store.list_cases(&q("新疆")).unwrap()[0].id, b.id);
     assert_eq!(store.list_cases(&q("苗绣阿明")).unwrap()[0].id, a.id);

@@ -9,6 +9,9 @@ import { caseLabel, sortByName } from './labels.js';
 import { confirmDialog } from './dialog.js';
 import { createRowWindow } from './rowwindow.js';
 
+/** Rows read first at start: more than a screen holds (a 1080-pixel screen shows about 20). */
+const FIRST_SCREEN = 60;
+
 export function createList({ onOpen, onGenerate, onConflicts = () => {}, onHistory = () => {} }) {
   const rows = $('#case-rows');
   const empty = $('#list-empty');
@@ -46,6 +49,31 @@ export function createList({ onOpen, onGenerate, onConflicts = () => {}, onHisto
       return;
     }
     if (my !== seq) return; // a newer search is on its way
+    apply(list, focusId);
+  }
+
+  /**
+   * At start: the first screen at once, then the whole list — read in one go it takes 0.15 s
+   * more at 5,000 cases (the count says so meanwhile). Resolves once the first screen is drawn,
+   * with `rest`: the whole list's reading.
+   */
+  async function showFirst(n = FIRST_SCREEN) {
+    const my = ++seq;
+    let head;
+    try {
+      head = await api.listCases({ ...query(), limit: n });
+    } catch (e) {
+      reportError(e);
+      return { rest: Promise.resolve() };
+    }
+    if (my !== seq) return { rest: Promise.resolve() };
+    apply(head);
+    if (head.length < n) return { rest: Promise.resolve() }; // that was all of it
+    $('#list-count').textContent = `正在读取全部案例（已显示前 ${n} 个）…`;
+    return { rest: refresh() };
+  }
+
+  function apply(list, focusId) {
     if (filter === 'missing') list = list.filter((s) => s.missing_materials && s.missing_materials.length);
     shown = filter === 'trash' ? [] : list;
     const listed = new Set(shown.map((s) => s.id));
@@ -232,5 +260,5 @@ export function createList({ onOpen, onGenerate, onConflicts = () => {}, onHisto
     return refresh();
   }
 
-  return { refresh, showAll, selectedCases, count: () => shown.length };
+  return { refresh, showFirst, showAll, selectedCases, count: () => shown.length };
 }

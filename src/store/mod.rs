@@ -156,6 +156,9 @@ pub struct ListQuery {
     pub status: Option<Status>,
     /// List the 回收站 instead of the live cases.
     pub trash: bool,
+    /// Only the first so many (in the list's order): the window's first screen at start,
+    /// before the whole list of thousands is read.
+    pub limit: Option<u32>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -796,12 +799,19 @@ impl Store {
                    AND (?3 = '' OR name LIKE ?4 ESCAPE '\\' OR region LIKE ?4 ESCAPE '\\'
                         OR account LIKE ?4 ESCAPE '\\' OR title LIKE ?4 ESCAPE '\\'
                         OR search LIKE ?4 ESCAPE '\\')
-                 ORDER BY updated_at DESC, id",
+                 ORDER BY updated_at DESC, id
+                 LIMIT ?5",
             )
             .map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map(
-                params![q.trash, q.status.map(|s| s.as_str()), text, pattern],
+                params![
+                    q.trash,
+                    q.status.map(|s| s.as_str()),
+                    text,
+                    pattern,
+                    q.limit.map_or(-1, i64::from)
+                ],
                 |r| {
                     let id: String = r.get(0)?;
                     let status: String = r.get(5)?;

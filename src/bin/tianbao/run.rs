@@ -89,6 +89,7 @@ pub fn run(mut cli: Cli) -> Result<Output, CliError> {
                 text: search.unwrap_or_default(),
                 status,
                 trash,
+                limit: None,
             })?;
             ok(if json {
                 to_json(&list)
