@@ -281,7 +281,10 @@ def main():
         print(f"{name}: {counts[0]} → {counts[-1]} cases: PSS {med(last, 'pss') - med(first, 'pss'):+.1f} MiB, "
               f"launch ×{med(last, 'ms') / med(first, 'ms'):.2f}")
     if not a.no_editor:
-        editor(apps[0][1], dbs[counts[0]], tmp)
+        for name, path in apps:
+            print()
+            print(f"{name}, in the editor:", end="")
+            editor(path, dbs[counts[0]], tmp)
 
 
 if __name__ == "__main__":
