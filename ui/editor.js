@@ -45,6 +45,7 @@ export function createEditor({ info, onBack }) {
   let statusNote = ''; // "已改回草稿：…" after a save took 已完成 back
   const pendingNormal = new Map(); // field -> stored value, shown once the field is left
   const seen = createSeen();
+  const drawnSig = new WeakMap(); // a message box or the summary → what it shows now
   const typed = new Set(); // fields typed into since the case was opened
   const fields = createFields(() => kase);
   const { msgs, control } = fields;
@@ -515,7 +516,13 @@ export function createEditor({ info, onBack }) {
           items.push(h('div', { class: `msg ${i.severity}`, dataset: { field: f } }, i.message));
         }
       }
-      box.replaceChildren(...items);
+      // Only boxes whose messages changed are redrawn: a keystroke then lays out one field's
+      // messages, not the whole form.
+      const sig = items.map((d) => `${d.className}\u0001${d.dataset.field}\u0001${d.textContent}`).join('\u0002');
+      if (drawnSig.get(box) !== sig) {
+        box.replaceChildren(...items);
+        drawnSig.set(box, sig);
+      }
     }
     attachments.afterReport();
     for (const [key, re] of SECTION_FIELDS) {
@@ -563,6 +570,13 @@ export function createEditor({ info, onBack }) {
     const box = $('#issue-summary');
     const shown = r.issues.filter((i) => shows(i.field));
     const pending = r.issues.filter((i) => !shows(i.field));
+    // Redrawn only when what it says changed (not on every keystroke); an opened fold stays open.
+    const brief = (i) => [i.field, i.severity, i.message];
+    const sig = JSON.stringify([kase.status, statusNote, r.errors, r.warnings, r.completeness, r.missing_materials,
+      printed, shown.map(brief), pending.map(brief)]);
+    if (drawnSig.get(box) === sig) return;
+    drawnSig.set(box, sig);
+    const wasOpen = $('details.pending', box)?.open;
     const shownErrors = shown.filter((i) => i.severity === 'error').length;
     const missing = r.missing_materials || [];
     let head;
@@ -602,7 +616,7 @@ export function createEditor({ info, onBack }) {
       parts.push(
         h(
           'details',
-          { class: 'pending' },
+          { class: 'pending', open: wasOpen },
           h('summary', {}, `尚未填写或检查的 ${pending.length} 项`),
           h('ul', { class: 'issues' }, ...pending.map(issueItem)),
         ),

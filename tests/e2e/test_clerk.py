@@ -143,6 +143,12 @@ def test_3_errors_show_once_a_field_is_left(ctx):
     assert app.js("return document.querySelectorAll('#issue-summary > ul.issues li').length") == 0
     assert "尚未填写或检查的" in summary_text(app)
     shot(app, "editor-new-quiet.png")
+    # The folded list, opened, stays open while the clerk types (the summary is redrawn only
+    # when what it says changes, and then keeps the fold as it was).
+    app.js("document.querySelector('#issue-summary details.pending').open = true")
+    field(app, "intro.title").click().send_keys("助农直播")
+    wait_saved(app)
+    assert app.js("return document.querySelector('#issue-summary details.pending').open"), "折叠的清单被关上了"
     # "199" on the way to "1990": nothing while typing; said once the field is left.
     field(app, "person.birth_year").click().send_keys("199")
     app.wait(lambda: app.js("return document.getElementById('save-state').dataset.state") in ("saved", "dirty"), what="输入")
