@@ -241,18 +241,19 @@ pub fn commit_file(tmp: &Path, target: &Path) -> Result<(), FsError> {
 #[derive(Debug)]
 pub struct BackgroundSync {
     tx: Option<std::sync::mpsc::SyncSender<(File, PathBuf)>>,
-    worker: Option<std::thread::JoinHandle<Result<(), FsError>>>,
+    worker: Option<std::thread::JoinHandle<Result<usize, FsError>>>,
 }
 
 impl BackgroundSync {
     pub fn new() -> BackgroundSync {
         let (tx, rx) = std::sync::mpsc::sync_channel::<(File, PathBuf)>(16);
         let worker = std::thread::spawn(move || {
-            let mut first = Ok(());
+            let mut first = Ok(0);
             for (file, path) in rx {
-                if first.is_ok() {
-                    if let Err(e) = file.sync_all() {
-                        first = Err(FsError::writing(&path, e));
+                if let Ok(n) = &mut first {
+                    match file.sync_all() {
+                        Ok(()) => *n += 1,
+                        Err(e) => first = Err(FsError::writing(&path, e)),
                     }
                 }
             }
@@ -272,13 +273,14 @@ impl BackgroundSync {
         }
     }
 
-    /// Waits until every queued file is on disk; the first failure, naming its file.
-    pub fn finish(mut self) -> Result<(), FsError> {
+    /// Waits until every queued file is on disk: how many were synced, or the first failure,
+    /// naming its file.
+    pub fn finish(mut self) -> Result<usize, FsError> {
         self.tx.take();
         match self.worker.take().map(|w| w.join()) {
             Some(Ok(r)) => r,
             Some(Err(p)) => std::panic::resume_unwind(p),
-            None => Ok(()),
+            None => Ok(0),
         }
     }
 }
@@ -304,6 +306,8 @@ struct WriteBack {
     sync: BackgroundSync,
     every: u64,
     since: u64,
+    /// Syncs queued so far.
+    queued: u64,
 }
 
 /// A temporary file that becomes a real one only by [`AtomicFile::commit`]; dropped without
@@ -374,7 +378,13 @@ impl AtomicFile {
             sync: BackgroundSync::new(),
             every: bytes,
             since: 0,
+            queued: 0,
         });
+    }
+
+    /// How many background syncs [`AtomicFile::write_back_every`] has queued so far.
+    pub fn write_backs(&self) -> u64 {
+        self.writeback.as_ref().map_or(0, |w| w.queued)
     }
 
     /// The open temporary file, to write into.
@@ -415,6 +425,7 @@ impl Write for AtomicFile {
                 w.since = 0;
                 if let Some(f) = self.file.as_ref().and_then(|f| f.try_clone().ok()) {
                     w.sync.sync(f, &self.tmp);
+                    w.queued += 1;
                 }
             }
         }
@@ -642,7 +653,7 @@ mod tests {
             f.write_all(&[i as u8; 1000]).unwrap();
             bg.sync(f, &p);
         }
-        bg.finish().unwrap();
+        assert_eq!(bg.finish().unwrap(), 40, "every queued file synced");
         // A big file written back every 64 KiB while it grows: committed whole.
         let target = d.path().join("big.tianbao");
         let mut a = AtomicFile::beside(&target).unwrap();
@@ -651,6 +662,8 @@ mod tests {
         for chunk in data.chunks(100_000) {
             a.write_all(chunk).unwrap();
         }
+        // Each chunk of 100,000 bytes passed the 64 KiB mark once: 30 syncs while writing.
+        assert_eq!(a.write_backs(), 30);
         a.commit(&target).unwrap();
         assert_eq!(fs::read(&target).unwrap(), data);
         let left: Vec<_> = fs::read_dir(d.path())

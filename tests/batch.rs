@@ -243,3 +243,95 @@ fn a_missing_folder_stops_the_batch_with_its_name() {
     .unwrap_err();
     assert!(e.to_string().contains("U盘已拔出"), "{e}");
 }
+
+/// Three cases with two pictures each (distinct files), attached through the library.
+fn cases_with_pictures(dir: &Path, library: &Library) -> Vec<Case> {
+    (0..3)
+        .map(|i| {
+            let mut c = common::sample_case();
+            c.id = uuid::Uuid::now_v7();
+            c.media.pictures = (0..2)
+                .map(|j| {
+                    let src = dir.join(format!("图{i}{j}.png"));
+                    let shade = (i * 2 + j) as u8 * 30;
+                    image::RgbImage::from_pixel(1600, 1200, image::Rgb([shade, 120, 200]))
+                        .save(&src)
+                        .unwrap();
+                    library
+                        .attach_file(&src, Purpose::Picture)
+                        .unwrap()
+                        .attachment
+                })
+                .collect();
+            c
+        })
+        .collect()
+}
+
+fn print_cache(library: &Library) -> Vec<String> {
+    let d = library.dir().join("print-cache");
+    if d.is_dir() {
+        names(&d)
+    } else {
+        Vec::new()
+    }
+}
+
+#[test]
+fn pictures_of_the_cases_ahead_are_prepared_from_the_last_one_back() {
+    if std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
+        eprintln!("one core: no second thread to test");
+        return;
+    }
+    let (dir, store) = temp_store();
+    let library = store.library();
+    let cases = cases_with_pictures(dir.path(), &library);
+    let refs: Vec<&Case> = cases.iter().collect();
+    assert!(print_cache(&library).is_empty());
+    // `work` stays at the first case; the helper prepares the others', last case first, and
+    // stops before the case `work` is at.
+    let cancel = AtomicBool::new(false);
+    let seen = tianbao::docx::with_pictures_prepared_ahead(&refs, &library, &cancel, |_reached| {
+        let end = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while print_cache(&library).len() < 4 && std::time::Instant::now() < end {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        print_cache(&library)
+    });
+    let sha =
+        |c: &Case| -> Vec<String> { c.media.pictures.iter().map(|a| a.sha256.clone()).collect() };
+    let prepared = |c: &Case| {
+        sha(c)
+            .iter()
+            .all(|h| seen.iter().any(|n| n.starts_with(h.as_str())))
+    };
+    assert!(prepared(&cases[2]) && prepared(&cases[1]), "{seen:?}");
+    // The case `work` is at (index 0 = `reached`) is left to `work`.
+    assert!(
+        !sha(&cases[0])
+            .iter()
+            .any(|h| seen.iter().any(|n| n.starts_with(h.as_str()))),
+        "{seen:?}"
+    );
+    assert_eq!(seen.len(), 4, "{seen:?}");
+}
+
+#[test]
+fn pictures_ahead_stop_when_cancelled() {
+    let (dir, store) = temp_store();
+    let library = store.library();
+    let cases = cases_with_pictures(dir.path(), &library);
+    let refs: Vec<&Case> = cases.iter().collect();
+    let cancel = AtomicBool::new(true);
+    let r = tianbao::docx::with_pictures_prepared_ahead(&refs, &library, &cancel, |_| {
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        7
+    });
+    assert_eq!(r, 7);
+    assert!(
+        print_cache(&library).is_empty(),
+        "{:?}",
+        print_cache(&library)
+    );
+}
