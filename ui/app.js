@@ -11,7 +11,7 @@ import { createImport } from './import.js';
 import { createListDrop } from './listdrop.js';
 import { onFileDrop } from './native.js';
 import { errorText } from './format.js';
-import { createBackups } from './backups.js';
+import { createBackups, takeRestoredNote } from './backups.js';
 import { createHelp, aboutLines } from './help.js';
 import { confirmDialog } from './dialog.js';
 
@@ -43,11 +43,17 @@ async function main() {
   $('#campaign').textContent = `${c.activity_name} · 报送截止 ${c.deadline}`;
   $('#db-path').textContent = info.db_path ? `数据文件：${info.db_path}` : '';
   $('#db-path').title = '请定期备份此文件';
-  // 关于, 帮助 and 备份与恢复 work even when the database could not be opened.
+  // 关于, 帮助 and 备份与恢复 work even when the database could not be opened. 帮助 and
+  // 备份与恢复 go back to the page they were opened from — from one to the other, to where the
+  // first was opened from.
+  const aux = ['help-view', 'backup-view'];
   let back = 'list-view';
+  const opening = () => {
+    if (!aux.includes(document.body.dataset.view)) back = document.body.dataset.view;
+  };
   const help = createHelp({ onClose: () => show(back) });
   $('#open-help').addEventListener('click', async () => {
-    if (document.body.dataset.view !== 'help-view') back = document.body.dataset.view;
+    opening();
     show('help-view');
     try {
       await help.open();
@@ -80,23 +86,28 @@ async function main() {
   const backups = createBackups({
     // After a restore the whole page starts again on the restored database.
     onRestored: async () => window.location.reload(),
-    onClose: () => show(back === 'backup-view' ? 'list-view' : back),
+    onClose: () => {
+      show(back);
+      if (back === 'list-view') list?.refresh();
+    },
   });
-  // Set once the editor exists: what typed is saved before another page shows.
+  // Set once the editor exists: a restore replaces the database, so an open case is saved and
+  // left (as 返回列表 does) before 备份与恢复 shows — also when 帮助 lies between.
   let leaveEditor = async () => true;
   $('#open-backups').addEventListener('click', async () => {
-    const view = document.body.dataset.view;
-    if (view === 'editor-view') {
-      if (!(await leaveEditor())) return;
-      back = 'list-view';
-    } else if (view !== 'backup-view') back = view;
+    opening();
+    if (!(await leaveEditor())) return;
+    if (back === 'editor-view') back = 'list-view';
     show('backup-view');
     await backups.open();
   });
 
+  let list = null; // the case list, once the database is open
   if (info.damaged) {
-    // A damaged database is never shown as a blank app: the backups, the newest sound one offered.
+    // A damaged database is never shown as a blank app: the backups, the newest sound one
+    // offered; nothing else (there is no list to go back to).
     $('#office').hidden = true;
+    $('#open-backups').hidden = true;
     show('backup-view');
     await backups.open({ damagedMessage: info.store_error });
     document.body.dataset.ready = 'true';
@@ -132,11 +143,7 @@ async function main() {
     },
   });
   let lastOpened = null;
-  leaveEditor = async () => {
-    if (await editor.flush({ force: true })) return true;
-    toast('还有内容没能保存，请先处理保存失败的提示', { error: true });
-    return false;
-  };
+  leaveEditor = async () => !editor.current || editor.close();
   const docx = createDocx({
     // The editor and the list say when a case changed after its 推荐表 was generated.
     onWritten: (written) => {
@@ -181,7 +188,7 @@ async function main() {
       reportError(e);
     }
   };
-  const list = createList({
+  list = createList({
     onGenerate: (cases) => docx.askMany(cases),
     onConflicts: (s) => exchange.showConflicts(s.id, s.name),
     onHistory: (s) => exchange.showHistory(s.id, s.name),
@@ -280,15 +287,15 @@ async function main() {
     });
   }
 
-  // Back in the window after working elsewhere (e.g. the command line wrote into the database):
-  // the list shows what is in the database now.
-  window.addEventListener('focus', () => {
-    if (document.body.dataset.view === 'list-view') list.refresh();
-  });
+  // No refresh when the window is focused again: while it is open no other program can write
+  // into its database (the store's one-writer lock; the command line is refused), so the list
+  // is what this window made it.
 
   show('list-view');
   performance.mark('tianbao-views');
   const first = await list.showFirst();
+  const restored = takeRestoredNote();
+  if (restored) toast(restored);
   $('#search').focus();
   document.body.dataset.ready = 'true';
   performance.mark('tianbao-ready'); // read by scripts/bench_app.py (launch → the list's first screen shown)
@@ -296,9 +303,9 @@ async function main() {
   editor.gc();
   // The start-of-day backup, once the whole list is read (at 5,000 cases it takes 0.4 s). A
   // failure is said, with what to do; the work goes on.
-  first.rest.then(() => api.backupIfDue()).catch((e) =>
-    toast(`今天的自动备份没有做成：${errorText(e)}。可在“备份与恢复”中点“立即备份”再试。`, { error: true, ms: 15000 }),
-  );
+  first.rest
+    .then(() => api.backupIfDue())
+    .catch((e) => reportError(e, { prefix: '今天的自动备份没有做成（可在“备份与恢复”中点“立即备份”再试）：', ms: 15000 }));
 }
 
 function setOffice(identity) {

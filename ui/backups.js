@@ -4,7 +4,7 @@
 // marked 推荐 and nothing else of the app available until one is restored.
 
 import { api } from './api.js';
-import { h, $, toast } from './dom.js';
+import { h, $, toast, reportError } from './dom.js';
 import { errorText, humanSize } from './format.js';
 import { confirmDialog } from './dialog.js';
 
@@ -72,12 +72,13 @@ export function createBackups({ onRestored, onClose }) {
     if (!yes) return;
     try {
       await api.restoreBackup(b.file);
-      damaged = false;
-      toast(`已恢复 ${b.at} 的备份`);
-      await onRestored();
     } catch (e) {
-      toast(errorText(e), { error: true, ms: 15000 });
+      reportError(e, { ms: 15000 });
+      return;
     }
+    // Said after the page has started again on the restored database.
+    sessionStorage.setItem(RESTORED_NOTE, `已恢复 ${b.at} 的备份（${b.cases} 个案例）`);
+    await onRestored();
   }
 
   $('#backup-now').addEventListener('click', async () => {
@@ -86,10 +87,19 @@ export function createBackups({ onRestored, onClose }) {
       toast(`已备份：${b.file}（${b.cases} 个案例）`);
       await render();
     } catch (e) {
-      toast(errorText(e), { error: true, ms: 15000 });
+      reportError(e, { ms: 15000 });
     }
   });
   $('#backup-close').addEventListener('click', () => onClose());
 
-  return { open, render };
+  return { open };
+}
+
+const RESTORED_NOTE = 'tianbao-restored';
+
+/** The note a restore left for the restarted page ("已恢复 … 的备份"), once; null if none. */
+export function takeRestoredNote() {
+  const note = sessionStorage.getItem(RESTORED_NOTE);
+  sessionStorage.removeItem(RESTORED_NOTE);
+  return note;
 }

@@ -508,21 +508,16 @@ export function createEditor({ info, onBack }) {
     }
     groups = groupIssues(r.issues);
     for (const box of fields.boxes()) {
-      const fields = box.dataset.msgsFor.split(' ');
-      const items = [];
-      for (const f of fields) {
-        if (!shows(f)) continue;
-        for (const i of groups.get(f) || []) {
-          items.push(h('div', { class: `msg ${i.severity}`, dataset: { field: f } }, i.message));
-        }
-      }
+      const shown = box.dataset.msgsFor
+        .split(' ')
+        .filter((f) => shows(f))
+        .flatMap((f) => (groups.get(f) || []).map((i) => ({ f, i })));
       // Only boxes whose messages changed are redrawn: a keystroke then lays out one field's
       // messages, not the whole form.
-      const sig = items.map((d) => `${d.className}\u0001${d.dataset.field}\u0001${d.textContent}`).join('\u0002');
-      if (drawnSig.get(box) !== sig) {
-        box.replaceChildren(...items);
-        drawnSig.set(box, sig);
-      }
+      const sig = shown.map(({ f, i }) => `${f}\u0001${i.severity}\u0001${i.message}`).join('\u0002');
+      if (drawnSig.get(box) === sig) continue;
+      drawnSig.set(box, sig);
+      box.replaceChildren(...shown.map(({ f, i }) => h('div', { class: `msg ${i.severity}`, dataset: { field: f } }, i.message)));
     }
     attachments.afterReport();
     for (const [key, re] of SECTION_FIELDS) {
@@ -705,11 +700,12 @@ export function createEditor({ info, onBack }) {
 
   // ---- leaving: never lose what was typed ---------------------------------------------------------
 
+  /** Leaves the case (saved first); false when it could not be saved and stays open. */
   async function close() {
     const ok = await autosave.flush({ force: true });
     if (!ok) {
       toast('还有内容没能保存，请先处理保存失败的提示再离开', { error: true });
-      return;
+      return false;
     }
     await attachments.close();
     autosave.reset();
@@ -721,6 +717,7 @@ export function createEditor({ info, onBack }) {
     // A new case nothing was typed into is not kept (no empty 未命名案例 rows).
     if (discard) await api.discardIfUntouched(left.id).catch(() => false);
     onBack();
+    return true;
   }
 
   const flushNow = () => {

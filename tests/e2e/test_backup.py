@@ -54,9 +54,12 @@ def test_backups_page_makes_lists_and_restores(ctx):
     app.find("#backup-close").click()
     harness.new_case(app)
     harness.set_value(app, "person.name", "丙三")
-    harness.wait_saved(app)
-    harness.back_to_list(app)
+    # From the open case to 帮助 and on to 备份与恢复: the case is saved and left first (a
+    # restore replaces the database).
+    app.find("#open-help").click()
     app.find("#open-backups").click()
+    app.wait(lambda: app.js("return document.body.dataset.view") == "backup-view", what="备份与恢复")
+    assert app.js("return window.tianbao.caseId()") is None, "案例应已关闭"
     app.find("#backup-now").click()
     app.wait(lambda: len(_backup_rows(app)) == 2, what="手动备份")
     assert "3 个" in _backup_rows(app)[0]["text"]
@@ -67,26 +70,16 @@ def test_backups_page_makes_lists_and_restores(ctx):
     assert "先把当前内容备份" in d["text"] and "2 个案例" in d["text"], d
     app.wait(lambda: app.js("return document.body.dataset.view === 'list-view' && document.body.dataset.ready === 'true'"), what="恢复后回到列表")
     app.wait(lambda: "甲一" in rows_text(app) and "丙三" not in rows_text(app), what="恢复后的案例")
+    app.wait(lambda: "已恢复" in app.find("#toast").text, what="恢复后的提示")
+    # List → 帮助 → 备份与恢复 → 返回: back to the list, not to 帮助.
+    app.find("#open-help").click()
+    app.find("#open-backups").click()
+    app.find("#backup-close").click()
+    app.wait(lambda: app.js("return document.body.dataset.view") == "list-view", what="回到列表")
     # The content before the restore was backed up first.
-    listed = json.loads(_cli_ro(db))
+    listed = json.loads(_cli(db, "--json", "backup", "list"))  # reads the folder, beside the open window
     assert any(b["reason"] == "restore" and b["cases"] == 3 for b in listed), listed
     close_window(app)
-
-
-def _cli_ro(db):
-    """The backups as the store lists them (read from the folder; no CLI needed)."""
-    from glob import glob
-
-    stem = os.path.splitext(os.path.basename(db))[0]
-    out = []
-    for f in sorted(glob(os.path.join(os.path.dirname(db), f"{stem}-backups", "*.db"))):
-        import sqlite3
-
-        c = sqlite3.connect(f"file:{f}?mode=ro", uri=True)
-        n = c.execute("SELECT count(*) FROM cases WHERE deleted_at IS NULL").fetchone()[0]
-        c.close()
-        out.append({"file": os.path.basename(f), "reason": os.path.basename(f).split("-")[3].split(".")[0], "cases": n})
-    return json.dumps(out)
 
 
 def test_a_damaged_database_opens_the_restore_page_with_the_newest_good_backup(ctx):
