@@ -18,7 +18,7 @@ fn main() {
         .map(|d| {
             d.flatten()
                 .map(|e| e.file_name().to_string_lossy().into_owned())
-                .filter(|n| n.ends_with(".png") || n.ends_with(".jpg"))
+                .filter(|n| n.ends_with(".png")) // 帮助 shows them as image/png
                 .collect()
         })
         .unwrap_or_default();

@@ -409,12 +409,14 @@ fn main() {
     }
     let context = tauri::generate_context!();
     let location = data_location();
-    let single = window::single_instance(&context, location.as_ref().ok());
-    let result = tauri::Builder::default()
-        // First: a second start on the same database brings this window forward and exits.
-        // Without a D-Bus session bus (Linux) the plugin does nothing; the database's lock then
-        // keeps the second start from writing (it shows the "open in another window" message).
-        .plugin(single)
+    let mut builder = tauri::Builder::default();
+    // First: a second start on the same database brings this window forward and exits (Linux).
+    // Without it (no D-Bus session bus; other systems) the database's lock keeps the second
+    // start from writing: it shows the "open in another window" message.
+    if let Some(single) = window::single_instance(&context, location.as_ref().ok()) {
+        builder = builder.plugin(single);
+    }
+    let result = builder
         .plugin(window::state_plugin())
         // Before the dialog plugin: keeps the webview's synchronous alert/confirm.
         .plugin(

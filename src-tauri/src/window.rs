@@ -1,6 +1,6 @@
-//! The window: one per database (tauri-plugin-single-instance, keyed by the database's path;
-//! without a D-Bus session bus on Linux the plugin does nothing and the store's writer lock
-//! refuses the second start instead), size and place kept between starts
+//! The window: one per database (on Linux tauri-plugin-single-instance, keyed by the database's
+//! path; without a D-Bus session bus it does nothing, and on other systems it is not used —
+//! there the store's writer lock refuses the second start instead), size and place kept between starts
 //! (tauri-plugin-window-state), fitted to a small screen's work area on first start.
 
 use tauri::plugin::TauriPlugin;
@@ -10,11 +10,16 @@ use tianbao::store::DataLocation;
 
 /// One window per database: the D-Bus name carries a key of the database's path, so the stick's
 /// database and the PC's own may be open side by side, the same one only once. A second start
-/// brings the first window forward and exits.
+/// brings the first window forward and exits. Linux only: elsewhere the plugin's lock is named
+/// by the app's identifier alone, so a second database could not be opened beside the first;
+/// `None` there (the store's lock keeps one window per database).
 pub fn single_instance(
     context: &Context<Wry>,
     location: Option<&DataLocation>,
-) -> TauriPlugin<Wry> {
+) -> Option<TauriPlugin<Wry>> {
+    if !cfg!(target_os = "linux") {
+        return None;
+    }
     let mut single = tauri_plugin_single_instance::Builder::new().callback(|app, _argv, _cwd| {
         if let Some(w) = app.get_webview_window("main") {
             let _ = w.unminimize();
@@ -26,7 +31,7 @@ pub fn single_instance(
         let id = &context.config().identifier;
         single = single.dbus_id(format!("{id}.{}", l.instance_key()));
     }
-    single.build()
+    Some(single.build())
 }
 
 /// Size and position kept between starts (not visibility: the window opens hidden and is shown
