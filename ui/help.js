@@ -18,7 +18,6 @@ export function createHelp({ onClose }) {
     for (const img of body.querySelectorAll('img')) {
       const src = img.getAttribute('src');
       img.removeAttribute('src');
-      img.loading = 'lazy';
       const figure = h('figure', {}, h('figcaption', {}, img.alt));
       const p = img.parentElement;
       const alone = p.tagName === 'P' && p.children.length === 1 && !p.textContent.trim();

@@ -127,7 +127,5 @@ export function createRowWindow({ scroller, body, above, below, make }) {
       }
       return drawn.get(i) || null;
     },
-    /** The rows drawn now. */
-    rows: () => [...drawn.values()],
   };
 }
