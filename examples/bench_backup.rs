@@ -1,5 +1,5 @@
-//! Backup benchmark (issue 12): a database of N full cases (the sample case, each saved with a
-//! few revisions), then the time of a backup (`VACUUM INTO` + fsync + rotation), of listing the
+//! Backup benchmark (issue 12): a database of N full cases (the sample case, each saved once),
+//! then the time of a backup (`VACUUM INTO` + fsync + rotation), of listing the
 //! backups (each checked with `quick_check` and counted) and of a restore into the open store.
 //!
 //! `cargo run --release --example bench_backup -- [DIR] [N,N,…]` (default: a temp folder,

@@ -213,14 +213,14 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--app", action="append", metavar="NAME=PATH",
                     help="a tianbao-app binary to measure (repeat to compare builds)")
-    ap.add_argument("--trivial", default=os.path.join(TARGET, "debug", "trivial-window"))
+    ap.add_argument("--trivial", default=os.path.join(TARGET, "release", "trivial-window"))
     ap.add_argument("--seed", default=None, help="examples/seed_cases (default: release, else debug)")
     ap.add_argument("--cases", default="500,2000,5000")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--no-editor", action="store_true")
     a = ap.parse_args()
     apps = []
-    for spec in a.app or [f"tianbao-app={os.path.join(TARGET, 'debug', 'tianbao-app')}"]:
+    for spec in a.app or [f"tianbao-app={os.path.join(TARGET, 'release', 'tianbao-app')}"]:
         name, _, path = spec.rpartition("=")
         apps.append((name or os.path.basename(path), os.path.abspath(path)))
     seed = a.seed or next((p for p in (os.path.join(TARGET, d, "examples", "seed_cases") for d in ("release", "debug"))

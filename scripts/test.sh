@@ -157,7 +157,7 @@ e2e() {
   TAURI_DRIVER="$ROOT/tools/bin/tauri-driver" TIANBAO_APP="$app" TIANBAO_CLI="$target/debug/tianbao" \
     E2E_SCREENSHOTS="$ROOT/out/screenshots" E2E_PGID_FILE="$E2E_TMP/pgids" \
     WEBKIT_DISABLE_DMABUF_RENDERER=1 \
-    timeout --kill-after=15 1500 python3 -u tests/e2e/run.py ${E2E_K:+-k "$E2E_K"} >"$out" 2>&1 &
+    E2E_REQUIRE_ALL=1 timeout --kill-after=15 1500 python3 -u tests/e2e/run.py ${E2E_K:+-k "$E2E_K"} >"$out" 2>&1 &
   RUNNER_PID=$!
   tail -n +1 -f --pid="$RUNNER_PID" "$out" || true
   wait "$RUNNER_PID" || rc=$?

@@ -268,19 +268,22 @@ fn cases_with_pictures(dir: &Path, library: &Library) -> Vec<Case> {
         .collect()
 }
 
+/// The finished pictures in the print cache (not the temporary files being written).
 fn print_cache(library: &Library) -> Vec<String> {
     let d = library.dir().join("print-cache");
-    if d.is_dir() {
-        names(&d)
-    } else {
-        Vec::new()
+    if !d.is_dir() {
+        return Vec::new();
     }
+    names(&d)
+        .into_iter()
+        .filter(|n| !n.starts_with('.') && n.ends_with(".jpg"))
+        .collect()
 }
 
 #[test]
 fn pictures_of_the_cases_ahead_are_prepared_from_the_last_one_back() {
     if std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
-        eprintln!("one core: no second thread to test");
+        eprintln!("跳过：只有一个处理器核心，没有第二个线程可测");
         return;
     }
     let (dir, store) = temp_store();
@@ -288,33 +291,39 @@ fn pictures_of_the_cases_ahead_are_prepared_from_the_last_one_back() {
     let cases = cases_with_pictures(dir.path(), &library);
     let refs: Vec<&Case> = cases.iter().collect();
     assert!(print_cache(&library).is_empty());
-    // `work` stays at the first case; the helper prepares the others', last case first, and
-    // stops before the case `work` is at.
+    // `work` stays at the first case and notes the order in which the helper's pictures appear.
     let cancel = AtomicBool::new(false);
-    let seen = tianbao::docx::with_pictures_prepared_ahead(&refs, &library, &cancel, |_reached| {
-        let end = std::time::Instant::now() + std::time::Duration::from_secs(30);
-        while print_cache(&library).len() < 4 && std::time::Instant::now() < end {
-            std::thread::sleep(std::time::Duration::from_millis(20));
+    let order = tianbao::docx::with_pictures_prepared_ahead(&refs, &library, &cancel, |_reached| {
+        let mut order: Vec<String> = Vec::new();
+        let end = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while order.len() < 4 && std::time::Instant::now() < end {
+            for n in print_cache(&library) {
+                if !order.contains(&n) {
+                    order.push(n);
+                }
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
         }
-        std::thread::sleep(std::time::Duration::from_millis(300));
-        print_cache(&library)
+        order
     });
+    // The helper has ended when the call returns: what it did is all in the cache now.
     let sha =
         |c: &Case| -> Vec<String> { c.media.pictures.iter().map(|a| a.sha256.clone()).collect() };
-    let prepared = |c: &Case| {
-        sha(c)
+    let of = |name: &str| {
+        cases
             .iter()
-            .all(|h| seen.iter().any(|n| n.starts_with(h.as_str())))
+            .position(|c| sha(c).iter().any(|h| name.starts_with(h.as_str())))
     };
-    assert!(prepared(&cases[2]) && prepared(&cases[1]), "{seen:?}");
-    // The case `work` is at (index 0 = `reached`) is left to `work`.
-    assert!(
-        !sha(&cases[0])
-            .iter()
-            .any(|h| seen.iter().any(|n| n.starts_with(h.as_str()))),
-        "{seen:?}"
+    let cases_in_order: Vec<Option<usize>> = order.iter().map(|n| of(n)).collect();
+    assert_eq!(
+        cases_in_order,
+        [Some(2), Some(2), Some(1), Some(1)],
+        "{order:?}"
     );
-    assert_eq!(seen.len(), 4, "{seen:?}");
+    // The case `work` is at (index 0 = `reached`) is left to `work`.
+    let after = print_cache(&library);
+    assert_eq!(after.len(), 4, "{after:?}");
+    assert!(after.iter().all(|n| of(n) != Some(0)), "{after:?}");
 }
 
 #[test]

@@ -83,12 +83,12 @@ def test_guide_screenshots_help_and_about(ctx):
     app.find("#open-help").click()
     app.wait(lambda: "用户手册" in app.find("#help-body").text, what="用户手册")
     # The pictures compiled in (docs/img/manual/, made from this test's screenshots by
-    # scripts/manual-shots.sh) are shown; a guide without them still shows its text.
-    if any(f.endswith(".png") for f in os.listdir(os.path.join(harness.ROOT, "docs", "img", "manual"))):
-        app.wait(
-            lambda: app.js("return [...document.querySelectorAll('#help-body img')].some(i => i.complete && i.naturalWidth > 0)"),
-            what="手册中的图片",
-        )
+    # scripts/manual-shots.sh) are shown.
+    assert any(f.endswith(".png") for f in os.listdir(os.path.join(harness.ROOT, "docs", "img", "manual")))
+    app.wait(
+        lambda: app.js("return [...document.querySelectorAll('#help-body img')].some(i => i.complete && i.naturalWidth > 0)"),
+        what="手册中的图片",
+    )
     text = app.find("#help-body").text
     for heading in ("安装", "新建第一个案例", "字数", "材料", "生成推荐表", "打印与盖章", "U 盘", "备份与恢复"):
         assert heading in text, heading
